@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { ApiKeysService } from './api-keys.service';
+
+export const DEFAULT_WORKSPACE = 'default';
+
+/** What a first start did, for main.ts to print. */
+export interface BootstrapResult {
+  createdKey?: string;
+  ensuredKey?: boolean;
+}
+
+@Injectable()
+export class BootstrapService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly workspaces: WorkspacesService,
+    private readonly keys: ApiKeysService,
+  ) {}
+
+  /**
+   * First start on an empty database: workspace `default` and one full-access key, shown once.
+   * With LEADHUB_BOOTSTRAP_KEY: exactly that key exists instead. Serialised across instances.
+   */
+  async run(bootstrapKey?: string): Promise<BootstrapResult> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7142002)');
+      if (bootstrapKey) {
+        const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
+        return { ensuredKey: await this.keys.ensure(ws, bootstrapKey, 'bootstrap') };
+      }
+      if ((await this.workspaces.count()) > 0) return {};
+      const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
+      const { plaintext } = await this.keys.create({ workspace: ws, name: 'first-start key', scopes: ['*'] });
+      return { createdKey: plaintext };
+    });
+  }
+}

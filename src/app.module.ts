@@ -1,0 +1,77 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { BearerStrategy } from './common/auth/bearer.strategy';
+import { ScopesGuard } from './common/auth/scopes.guard';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { ApiKeyThrottlerGuard } from './common/throttling/api-key-throttler.guard';
+import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
+import { RedisWindowStorage } from './common/throttling/redis-window.storage';
+import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
+
+export interface AppOptions {
+  databaseUrl: string;
+  redisUrl?: string;
+  logLevel?: string;
+  queryTimeoutMs?: number;
+}
+
+/** Resource modules; each domain registers itself here. */
+const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule];
+
+@Module({})
+export class AppModule {
+  static register(o: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: o.logLevel ?? 'info',
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            // Fastify assigns the id (echoed as X-Request-Id); the log lines carry the same one.
+            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
+          },
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.queryTimeoutMs }),
+          retryAttempts: 2,
+          retryDelay: 1000,
+        }),
+        PassportModule,
+        ThrottlerModule.forRootAsync({
+          useFactory: async () => ({
+            throttlers: [{ name: 'hourly', ttl: 3_600_000, limit: 1000 }],
+            setHeaders: false,
+            storage: await rateLimitStorage(o.redisUrl),
+          }),
+        }),
+        ...DOMAIN_MODULES,
+      ],
+      providers: [
+        BearerStrategy,
+        // Global guards run in this order: authenticate (401), count the request (429), check the scope (403).
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+        { provide: APP_GUARD, useClass: ScopesGuard },
+        { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}
+
+async function rateLimitStorage(redisUrl?: string) {
+  if (!redisUrl) return new MemoryWindowStorage();
+  const { Redis } = await import('ioredis');
+  return new RedisWindowStorage(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }));
+}

@@ -1,0 +1,23 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiException } from '../errors/api.exception';
+import { PUBLIC_KEY } from './auth.decorators';
+
+/** Authenticates every non-public request by its bearer API key (401 otherwise). */
+@Injectable()
+export class ApiKeyGuard extends AuthGuard('bearer') {
+  constructor(private readonly reflector: Reflector) {
+    super({ session: false });
+  }
+
+  canActivate(context: ExecutionContext) {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
+    return super.canActivate(context);
+  }
+
+  handleRequest<T>(err: unknown, user: T): T {
+    if (err || !user) throw new ApiException('UNAUTHORIZED');
+    return user;
+  }
+}

@@ -1,0 +1,73 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { APP_VERSION } from '../app-version';
+import { buildExample } from './examples';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+
+const RATE_HEADERS = {
+  'X-RateLimit-Limit': { description: 'Requests allowed per hour for this API key.', schema: { type: 'integer', example: 1000 } },
+  'X-RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer', example: 847 } },
+  'X-RateLimit-Reset': { description: 'Unix time (seconds) at which the window resets.', schema: { type: 'integer', example: 1711580400 } },
+};
+const HEADERS: Json = {
+  ...RATE_HEADERS,
+  'Retry-After': { description: 'Seconds until the rate-limit window resets.', schema: { type: 'integer', example: 600 } },
+  'X-Request-Id': { description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).', schema: { type: 'string' } },
+};
+
+/** The OpenAPI 3.1 document: the same bytes on every run and in every environment. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('LeadHub API')
+    .setDescription(
+      'REST API of LeadHub, the self-hostable lead-management service. Every request except the health check needs an API key ' +
+        'in the `Authorization: Bearer lh_…` header; each operation lists the scope it requires (`x-required-scopes`). ' +
+        'Each key is limited to its hourly rate limit (1,000 by default); every response to a valid key carries the ' +
+        '`X-RateLimit-*` headers. Errors share one envelope: `{status: "error", message, code, errors?}`.',
+    )
+    .setVersion(APP_VERSION)
+    .setOpenAPIVersion('3.1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'This LeadHub instance')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'lh_<key>', description: 'A LeadHub API key (`lh_…`).' }, 'api_key')
+    .build();
+  const doc = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controller: string, method: string) => method,
+  });
+  return finalize(doc as unknown as Json) as unknown as OpenAPIObject;
+}
+
+function finalize(doc: Json): Json {
+  doc.components.headers = HEADERS;
+  for (const item of Object.values<Json>(doc.paths)) {
+    for (const op of Object.values<Json>(item)) {
+      const scopes: string[] | undefined = op['x-required-scopes'];
+      if (scopes) {
+        op.description = [`**Required scope:** \`${scopes.join('`, `')}\``, op.description].filter(Boolean).join('\n\n');
+      }
+      for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
+        response.headers = { ...(response.headers ?? {}), 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
+        if (scopes && status !== '401') {
+          for (const h of Object.keys(RATE_HEADERS)) response.headers[h] = { $ref: `#/components/headers/${h}` };
+        }
+        if (status === '429') response.headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
+        const media = response.content?.['application/json'];
+        if (media && media.example === undefined) media.example = buildExample(media.schema, doc);
+      }
+    }
+  }
+  doc.paths = sortKeys(doc.paths);
+  doc.components.schemas = sortKeys(doc.components.schemas ?? {});
+  return doc;
+}
+
+function sortKeys(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function setupSwagger(app: INestApplication): void {
+  const doc = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
+}

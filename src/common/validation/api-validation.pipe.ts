@@ -1,0 +1,67 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiException, FieldErrors } from '../errors/api.exception';
+
+/**
+ * Validates bodies and queries against their DTOs: unknown fields are rejected (no mass assignment,
+ * no silently ignored typo), and every failure becomes a 422 with messages by field path.
+ */
+@Injectable()
+export class ApiValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors: ValidationError[]) => ApiException.validation(flattenErrors(errors)),
+    });
+  }
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw ApiException.field('body', 'The request body must be a JSON object.');
+      }
+    }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const bad = findUnstorableString(value);
+      if (bad) throw ApiException.field(bad, `The ${bad} field contains a NUL character or an unpaired surrogate.`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export function flattenErrors(errors: ValidationError[], parent = ''): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of errors) {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    for (const [name, message] of Object.entries(e.constraints ?? {})) {
+      (out[path] ??= []).push(humanize(name, message, e.property, path));
+    }
+    if (e.children?.length) Object.assign(out, flattenErrors(e.children, path));
+  }
+  return out;
+}
+
+// class-validator says "first_name must be a string"; the reference says "The first_name field must be …".
+function humanize(constraint: string, message: string, property: string, path: string): string {
+  if (constraint === 'whitelistValidation') return `The ${path} field is not allowed.`;
+  if (message.startsWith(`${property} `)) return `The ${path} field ${message.slice(property.length + 1)}.`;
+  return message.endsWith('.') ? message : `${message}.`;
+}
+
+// PostgreSQL text cannot hold U+0000 and JSON cannot round-trip a lone surrogate: refuse them at the edge.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function findUnstorableString(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path || 'body' : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const p = path ? `${path}.${k}` : k;
+    if (UNSTORABLE.test(k)) return p;
+    const bad = findUnstorableString(v, p, depth + 1);
+    if (bad) return bad;
+  }
+  return undefined;
+}

@@ -1,0 +1,4 @@
+import { Platform1764000000000 } from './1764000000000-Platform';
+
+/** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
+export const MIGRATIONS = [Platform1764000000000];
