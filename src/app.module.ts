@@ -16,6 +16,7 @@ import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { TagsModule } from './tags/tags.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
@@ -26,7 +27,7 @@ export interface AppOptions {
 }
 
 /** Resource modules; each domain registers itself here. */
-const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule];
+const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule];
 
 @Module({})
 export class AppModule {

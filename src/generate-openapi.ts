@@ -5,7 +5,12 @@ import { buildOpenApiDocument } from './common/docs/openapi';
 
 /** Writes openapi/openapi.json from the code, without a port or a database; `--check` fails when stale. */
 async function main() {
-  const app = await createApp({ databaseUrl: 'postgres://unused/unused', preview: true, swagger: false, logLevel: 'silent' });
+  const app = await createApp({
+    databaseUrl: 'postgres://unused/unused',
+    preview: true,
+    swagger: false,
+    logLevel: 'silent',
+  });
   const json = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close().catch(() => undefined);
   const out = 'openapi/openapi.json';

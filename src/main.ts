@@ -8,10 +8,16 @@ import { startEmbeddedPostgres } from './database/embedded';
 
 async function main() {
   const config = loadConfig();
-  const say = (line: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: line })}\n`);
+  const say = (line: string) =>
+    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: line })}\n`);
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, adoptOrphan: true, log: say });
+    : await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPgPort,
+        adoptOrphan: true,
+        log: say,
+      });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const applied = await runMigrations(databaseUrl);
   if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
@@ -25,7 +31,8 @@ async function main() {
   });
   const result = await app.get(BootstrapService).run(config.bootstrapKey);
   if (result.createdKey) printFirstKey(result.createdKey);
-  if (result.ensuredKey) say('bootstrap key from LEADHUB_BOOTSTRAP_KEY registered (workspace "default", scope "*")');
+  if (result.ensuredKey)
+    say('bootstrap key from LEADHUB_BOOTSTRAP_KEY registered (workspace "default", scope "*")');
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -26,7 +26,10 @@ export interface CreateKeyInput {
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
-  private readonly cache = new LRUCache<string, { principal: Principal | null }>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, { principal: Principal | null }>({
+    max: 10_000,
+    ttl: KEY_CACHE_TTL_MS,
+  });
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -92,9 +95,11 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     if (unknown.length) throw new Error(`Unknown scope(s): ${unknown.join(', ')}`);
     if (!input.scopes.length) throw new Error('A key needs at least one scope');
     const rateLimit = input.rateLimit ?? DEFAULT_RATE_LIMIT;
-    if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new Error('rate limit must be a positive integer');
+    if (!Number.isInteger(rateLimit) || rateLimit < 1)
+      throw new Error('rate limit must be a positive integer');
     const plaintext = input.plaintext ?? generateApiKey();
-    if (!KEY_PATTERN.test(plaintext)) throw new Error('An API key is lh_ followed by at least 32 base62 characters');
+    if (!KEY_PATTERN.test(plaintext))
+      throw new Error('An API key is lh_ followed by at least 32 base62 characters');
     const key = await this.keys.save(
       this.keys.create({
         workspaceId: input.workspace.id,
@@ -132,9 +137,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async revoke(id: number): Promise<ApiKey | null> {
-    await this.keys.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
+    await this.keys.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+      id,
+    ]);
     const key = await this.keys.findOneBy({ id });
-    if (key) for (const [hash, entry] of this.cache.entries()) if (entry.principal?.keyId === id) this.cache.delete(hash);
+    if (key)
+      for (const [hash, entry] of this.cache.entries())
+        if (entry.principal?.keyId === id) this.cache.delete(hash);
     return key;
   }
 

@@ -4,37 +4,62 @@ import { resolve } from 'node:path';
 
 /** Environment variables the service reads; validated once at start so a typo fails loudly. */
 class Environment {
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST = '0.0.0.0';
 
-  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR = './data';
 
-  @IsOptional() @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString() @Matches(/^lh_[A-Za-z0-9]{32,}$/, { message: 'LEADHUB_BOOTSTRAP_KEY must be lh_ followed by at least 32 base62 characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^lh_[A-Za-z0-9]{32,}$/, {
+    message: 'LEADHUB_BOOTSTRAP_KEY must be lh_ followed by at least 32 base62 characters',
+  })
   LEADHUB_BOOTSTRAP_KEY?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   APP_URL?: string;
 
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(100)
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
   DB_QUERY_TIMEOUT_MS = 10_000;
 
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1024)
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(0)
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
   EMBEDDED_PG_PORT = 0;
 }
 

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,18 +43,32 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(pgDir, password, owner, log);
     const port = opts.port || (await freePort());
     try {
-      await pgCtl(owner, ['start', '-D', pgDir, '-w', '-t', '60', '-l', join(pgDir, 'server.log'), '-o', postgresFlags(port, opts.settings)]);
+      await pgCtl(owner, [
+        'start',
+        '-D',
+        pgDir,
+        '-w',
+        '-t',
+        '60',
+        '-l',
+        join(pgDir, 'server.log'),
+        '-o',
+        postgresFlags(port, opts.settings),
+      ]);
       owned = true;
       log(`embedded PostgreSQL started on 127.0.0.1:${port} (${pgDir})`);
     } catch (err) {
       // Another process may have started it in the meantime; use that one.
       live = livePostmaster(pgDir);
-      if (!live) throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}`);
+      if (!live)
+        throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}`, { cause: err });
     }
   }
   if (live) {
     owned = !!opts.adoptOrphan && !isAlive(readOwner(opts.dataDir));
-    log(`embedded PostgreSQL already running on 127.0.0.1:${live.port} (pid ${live.pid}${owned ? ', adopted' : ''})`);
+    log(
+      `embedded PostgreSQL already running on 127.0.0.1:${live.port} (pid ${live.pid}${owned ? ', adopted' : ''})`,
+    );
   }
   const { pid, port } = live ?? livePostmaster(pgDir) ?? { pid: 0, port: 0 };
   if (!pid) throw new Error('embedded PostgreSQL started but wrote no postmaster.pid');
@@ -90,18 +104,38 @@ export function livePostmaster(pgDir: string): { pid: number; port: number } | u
   return { pid, port };
 }
 
-async function initialise(pgDir: string, password: string, owner: Owner | undefined, log: (l: string) => void) {
+async function initialise(
+  pgDir: string,
+  password: string,
+  owner: Owner | undefined,
+  log: (l: string) => void,
+) {
   mkdirSync(pgDir, { recursive: true, mode: 0o700 });
   const pwFile = join(pgDir, '..', `.initdb-pw-${process.pid}`);
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   if (owner) {
+    chmodSync(join(pgDir, '..'), 0o711); // the postgres user must reach its cluster; files here stay 0600
     chownSync(pgDir, owner.uid, owner.gid);
     chownSync(pwFile, owner.uid, owner.gid);
   }
   try {
-    await run(binary('initdb'), ['-D', pgDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--locale=C'], {
-      ...(owner ?? {}),
-    });
+    await run(
+      binary('initdb'),
+      [
+        '-D',
+        pgDir,
+        '-U',
+        'postgres',
+        '--auth=scram-sha-256',
+        `--pwfile=${pwFile}`,
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ],
+      {
+        ...(owner ?? {}),
+      },
+    );
     log(`embedded PostgreSQL cluster initialised in ${pgDir}`);
   } finally {
     execFileSync('rm', ['-f', pwFile]);
@@ -214,9 +248,10 @@ async function ensureDatabase(adminUrl: string) {
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`).catch((e: { code?: string }) => {
-      if (e.code !== '42P04') throw e; // created concurrently by another process
-    });
+    if (!rowCount)
+      await client.query(`CREATE DATABASE ${DATABASE}`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04') throw e; // created concurrently by another process
+      });
   } finally {
     await client.end();
   }

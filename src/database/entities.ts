@@ -1,5 +1,11 @@
 import { ApiKey } from '../api-keys/api-key.entity';
+import { LeadTag } from '../leads/lead-tag.entity';
+import { Lead } from '../leads/lead.entity';
+import { Pipeline } from '../pipelines/pipeline.entity';
+import { Stage } from '../pipelines/stage.entity';
+import { Tag } from '../tags/tag.entity';
+import { User } from '../users/user.entity';
 import { Workspace } from '../workspaces/workspace.entity';
 
 /** Every entity, for the app, the CLI and the TypeORM CLI data source. */
-export const ENTITIES = [Workspace, ApiKey];
+export const ENTITIES = [Workspace, ApiKey, User, Tag, Pipeline, Stage, Lead, LeadTag];

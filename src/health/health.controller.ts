@@ -18,14 +18,20 @@ export class HealthController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @Get()
-  @ApiOperation({ summary: 'Health check', description: 'No API key needed. Answers when the process is up.' })
+  @ApiOperation({
+    summary: 'Health check',
+    description: 'No API key needed. Answers when the process is up.',
+  })
   @ApiOkResponse({ type: HealthResponse })
   health(): HealthResponse {
     return { status: 'ok', version: APP_VERSION, timestamp: isoTimestamp(new Date()) };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness check', description: 'No API key needed. Checks that the database answers.' })
+  @ApiOperation({
+    summary: 'Readiness check',
+    description: 'No API key needed. Checks that the database answers.',
+  })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiErrorResponses(503)
   async ready(): Promise<ReadinessResponse> {

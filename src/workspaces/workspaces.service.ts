@@ -10,7 +10,8 @@ export class WorkspacesService {
   constructor(@InjectRepository(Workspace) private readonly workspaces: Repository<Workspace>) {}
 
   async create(slug: string, name: string): Promise<Workspace> {
-    if (!SLUG_PATTERN.test(slug)) throw new Error(`Invalid slug "${slug}": use lowercase letters, digits and dashes`);
+    if (!SLUG_PATTERN.test(slug))
+      throw new Error(`Invalid slug "${slug}": use lowercase letters, digits and dashes`);
     const inserted = await this.workspaces
       .createQueryBuilder()
       .insert()
@@ -18,7 +19,8 @@ export class WorkspacesService {
       .orIgnore()
       .returning('*')
       .execute();
-    if (!inserted.identifiers.length || !inserted.identifiers[0]) throw new Error(`Workspace "${slug}" already exists`);
+    if (!inserted.identifiers.length || !inserted.identifiers[0])
+      throw new Error(`Workspace "${slug}" already exists`);
     return this.workspaces.findOneByOrFail({ slug });
   }
 

@@ -12,7 +12,8 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
   }
 
   canActivate(context: ExecutionContext) {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()]))
+      return true;
     return super.canActivate(context);
   }
 

@@ -29,5 +29,6 @@ export const CurrentPrincipal = createParamDecorator(
 
 /** The caller's workspace id: every query is scoped by it. */
 export const WorkspaceId = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): number => (ctx.switchToHttp().getRequest().user as Principal).workspaceId,
+  (_: unknown, ctx: ExecutionContext): number =>
+    (ctx.switchToHttp().getRequest().user as Principal).workspaceId,
 );

@@ -8,7 +8,9 @@ const ERROR_EXAMPLES: Record<number, object> = {
   401: envelope('UNAUTHORIZED'),
   403: envelope('FORBIDDEN', 'This API key lacks the required scope: read:leads.'),
   404: envelope('NOT_FOUND', 'The requested lead does not exist.'),
-  409: envelope('CONFLICT', 'The name has already been taken.', { name: ['The name has already been taken.'] }),
+  409: envelope('CONFLICT', 'The name has already been taken.', {
+    name: ['The name has already been taken.'],
+  }),
   413: envelope('PAYLOAD_TOO_LARGE'),
   415: envelope('UNSUPPORTED_MEDIA_TYPE'),
   422: envelope('VALIDATION_FAILED', undefined, { email: ['The email field must be an email.'] }),
@@ -18,17 +20,21 @@ const ERROR_EXAMPLES: Record<number, object> = {
   503: envelope('SERVICE_UNAVAILABLE'),
 };
 
+/** The document's response object for an error status: the shared envelope with an example. */
+export function errorResponseObject(status: number) {
+  return {
+    description: ERROR_CODES[codeForStatus(status)].message,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ErrorEnvelope) }, example: ERROR_EXAMPLES[status] },
+    },
+  };
+}
+
 /** Documents error responses with the shared envelope and an example each. */
 export function ApiErrorResponses(...statuses: number[]) {
   return applyDecorators(
     ApiExtraModels(ErrorEnvelope),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: ERROR_CODES[codeForStatus(status)].message,
-        content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorEnvelope) }, example: ERROR_EXAMPLES[status] } },
-      }),
-    ),
+    ...statuses.map((status) => ApiResponse({ status, ...errorResponseObject(status) })),
   );
 }
 
@@ -37,12 +43,21 @@ export const ApiRecordErrors = () => ApiErrorResponses(404, 422);
 /** Errors of an operation with a JSON body. */
 export const ApiBodyErrors = () => ApiErrorResponses(400, 413, 415, 422);
 
-export function ApiDataResponse(model: Type<unknown>, status: HttpStatus.OK | HttpStatus.CREATED = HttpStatus.OK, description?: string) {
-  return ApiResponse({ status, type: DataEnvelope(model), description: description ?? (status === 201 ? 'Created.' : 'The record.') });
+export function ApiDataResponse(
+  model: Type<unknown>,
+  status: HttpStatus.OK | HttpStatus.CREATED = HttpStatus.OK,
+  description?: string,
+) {
+  return ApiResponse({
+    status,
+    type: DataEnvelope(model),
+    description: description ?? (status === 201 ? 'Created.' : 'The record.'),
+  });
 }
 
 export function ApiPageResponse(model: Type<unknown>) {
   return ApiResponse({ status: HttpStatus.OK, type: Paginated(model), description: 'One page of records.' });
 }
 
-export const ApiNoContentResponse = () => ApiResponse({ status: HttpStatus.NO_CONTENT, description: 'Deleted; no body.' });
+export const ApiNoContentResponse = () =>
+  ApiResponse({ status: HttpStatus.NO_CONTENT, description: 'Deleted; no body.' });

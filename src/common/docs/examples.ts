@@ -6,7 +6,8 @@ export function buildExample(schema: Json | undefined, doc: Json, depth = 0): un
   if (schema.$ref) return buildExample(resolve(schema.$ref, doc), doc, depth + 1);
   if (schema.example !== undefined) return schema.example;
   if (schema.examples?.length) return schema.examples[0];
-  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s: Json) => buildExample(s, doc, depth + 1)));
+  if (schema.allOf)
+    return Object.assign({}, ...schema.allOf.map((s: Json) => buildExample(s, doc, depth + 1)));
   if (schema.oneOf || schema.anyOf) return buildExample((schema.oneOf ?? schema.anyOf)[0], doc, depth + 1);
   if (schema.enum) return schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
@@ -29,5 +30,8 @@ export function buildExample(schema: Json | undefined, doc: Json, depth = 0): un
 }
 
 function resolve(ref: string, doc: Json): Json | undefined {
-  return ref.replace(/^#\//, '').split('/').reduce<Json | undefined>((node, part) => node?.[part], doc);
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<Json | undefined>((node, part) => node?.[part], doc);
 }

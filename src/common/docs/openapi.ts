@@ -1,20 +1,35 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_VERSION } from '../app-version';
+import { errorResponseObject } from './api-responses';
 import { buildExample } from './examples';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-
 const RATE_HEADERS = {
-  'X-RateLimit-Limit': { description: 'Requests allowed per hour for this API key.', schema: { type: 'integer', example: 1000 } },
-  'X-RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer', example: 847 } },
-  'X-RateLimit-Reset': { description: 'Unix time (seconds) at which the window resets.', schema: { type: 'integer', example: 1711580400 } },
+  'X-RateLimit-Limit': {
+    description: 'Requests allowed per hour for this API key.',
+    schema: { type: 'integer', example: 1000 },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left in the current window.',
+    schema: { type: 'integer', example: 847 },
+  },
+  'X-RateLimit-Reset': {
+    description: 'Unix time (seconds) at which the window resets.',
+    schema: { type: 'integer', example: 1711580400 },
+  },
 };
 const HEADERS: Json = {
   ...RATE_HEADERS,
-  'Retry-After': { description: 'Seconds until the rate-limit window resets.', schema: { type: 'integer', example: 600 } },
-  'X-Request-Id': { description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).', schema: { type: 'string' } },
+  'Retry-After': {
+    description: 'Seconds until the rate-limit window resets.',
+    schema: { type: 'integer', example: 600 },
+  },
+  'X-Request-Id': {
+    description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).',
+    schema: { type: 'string' },
+  },
 };
 
 /** The OpenAPI 3.1 document: the same bytes on every run and in every environment. */
@@ -31,7 +46,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setOpenAPIVersion('3.1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'This LeadHub instance')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'lh_<key>', description: 'A LeadHub API key (`lh_…`).' }, 'api_key')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'lh_<key>',
+        description: 'A LeadHub API key (`lh_…`).',
+      },
+      'api_key',
+    )
     .build();
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller: string, method: string) => method,
@@ -45,12 +68,26 @@ function finalize(doc: Json): Json {
     for (const op of Object.values<Json>(item)) {
       const scopes: string[] | undefined = op['x-required-scopes'];
       if (scopes) {
-        op.description = [`**Required scope:** \`${scopes.join('`, `')}\``, op.description].filter(Boolean).join('\n\n');
+        op.description = [`**Required scope:** \`${scopes.join('`, `')}\``, op.description]
+          .filter(Boolean)
+          .join('\n\n');
       }
+      // Any operation can meet an unknown query parameter (422) or an unexpected failure (500);
+      // any operation with a body can meet malformed JSON (400), a body too large (413) or another media type (415).
+      const always = ['422', '500', ...(op.requestBody ? ['400', '413', '415'] : [])];
+      for (const status of always) op.responses[status] ??= errorResponseObject(Number(status));
+      op.responses = sortKeys(op.responses);
+      // A query parameter with a default is optional, whatever the DTO's TypeScript type says.
+      for (const p of op.parameters ?? [])
+        if (p.in === 'query' && p.schema?.default !== undefined) p.required = false;
       for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
-        response.headers = { ...(response.headers ?? {}), 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
+        response.headers = {
+          ...(response.headers ?? {}),
+          'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+        };
         if (scopes && status !== '401') {
-          for (const h of Object.keys(RATE_HEADERS)) response.headers[h] = { $ref: `#/components/headers/${h}` };
+          for (const h of Object.keys(RATE_HEADERS))
+            response.headers[h] = { $ref: `#/components/headers/${h}` };
         }
         if (status === '429') response.headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
         const media = response.content?.['application/json'];
@@ -69,5 +106,8 @@ function sortKeys(o: Json): Json {
 
 export function setupSwagger(app: INestApplication): void {
   const doc = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
+  SwaggerModule.setup('docs', app, doc, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
 }

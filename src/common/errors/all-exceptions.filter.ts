@@ -6,10 +6,25 @@ import { envelope, ErrorEnvelope } from './error-envelope';
 
 // PostgreSQL/driver conditions that mean "the database is not reachable right now", not "bad request".
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
-  '57P01', '57P02', '57P03', '57014', '08000', '08001', '08003', '08004', '08006', '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
 ]);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection timeout|Connection ended|not queryable/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection timeout|Connection ended|not queryable/i;
 // Fastify's own request errors (parsing, limits, media types) by their error code.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -34,12 +49,18 @@ export function mapError(exception: unknown): MappedError {
     const code = codeForStatus(exception.getStatus());
     return reply(code, undefined, undefined, code === 'SERVER_ERROR');
   }
-  const err = exception as { code?: string; statusCode?: number; message?: string; driverError?: { code?: string } };
+  const err = exception as {
+    code?: string;
+    statusCode?: number;
+    message?: string;
+    driverError?: { code?: string };
+  };
   const fastifyCode = err?.code && FASTIFY_CODES[err.code];
   if (fastifyCode) {
-    const message = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-      ? 'The request body is not valid JSON.'
-      : undefined;
+    const message =
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The request body is not valid JSON.'
+        : undefined;
     return reply(fastifyCode, message);
   }
   if (err?.code?.startsWith?.('FST_') && err.statusCode && err.statusCode < 500) {
@@ -50,13 +71,24 @@ export function mapError(exception: unknown): MappedError {
     return reply('SERVICE_UNAVAILABLE');
   }
   if (dbCode === '23505') return reply('CONFLICT');
-  if (dbCode === '22021' || dbCode === '22P05' || dbCode === '22P02' || dbCode === '22003' || dbCode === '54000') {
+  if (
+    dbCode === '22021' ||
+    dbCode === '22P05' ||
+    dbCode === '22P02' ||
+    dbCode === '22003' ||
+    dbCode === '54000'
+  ) {
     return reply('VALIDATION_FAILED', 'The given data contains a value the database cannot store.');
   }
   return reply('SERVER_ERROR', undefined, undefined, true);
 }
 
-function reply(code: ErrorCode, message?: string, errors?: Record<string, string[]>, unexpected = false): MappedError {
+function reply(
+  code: ErrorCode,
+  message?: string,
+  errors?: Record<string, string[]>,
+  unexpected = false,
+): MappedError {
   return { status: ERROR_CODES[code].status, body: envelope(code, message, errors), unexpected };
 }
 
@@ -68,7 +100,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<FastifyReply>();
     const mapped = mapError(exception);
     if (mapped.unexpected) this.logger.error(exception);
-    else if (mapped.status === 503) this.logger.warn(`database unavailable: ${(exception as Error)?.message}`);
+    else if (mapped.status === 503)
+      this.logger.warn(`database unavailable: ${(exception as Error)?.message}`);
     res.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
   }
 }

@@ -2,7 +2,10 @@ import { HttpStatus } from '@nestjs/common';
 
 /** The error codes of the reference and DESIGN.md, with the status and default message of each. */
 export const ERROR_CODES = {
-  BAD_REQUEST: { status: HttpStatus.BAD_REQUEST, message: 'The request is malformed (for example, the body is not valid JSON).' },
+  BAD_REQUEST: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'The request is malformed (for example, the body is not valid JSON).',
+  },
   UNAUTHORIZED: { status: HttpStatus.UNAUTHORIZED, message: 'The API key is missing or invalid.' },
   FORBIDDEN: { status: HttpStatus.FORBIDDEN, message: 'The API key does not have the required scope.' },
   NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: 'The requested resource does not exist.' },

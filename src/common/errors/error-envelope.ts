@@ -21,7 +21,11 @@ export class ErrorEnvelope {
   errors?: Record<string, string[]>;
 }
 
-export function envelope(code: ErrorCode, message?: string, errors?: Record<string, string[]>): ErrorEnvelope {
+export function envelope(
+  code: ErrorCode,
+  message?: string,
+  errors?: Record<string, string[]>,
+): ErrorEnvelope {
   const body: ErrorEnvelope = { status: 'error', message: message ?? ERROR_CODES[code].message, code };
   if (errors && Object.keys(errors).length) body.errors = errors;
   return body;

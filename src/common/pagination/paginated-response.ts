@@ -24,7 +24,12 @@ export class PageLinks {
   last: string;
   @ApiProperty({ type: 'string', format: 'uri', nullable: true, example: null })
   prev: string | null;
-  @ApiProperty({ type: 'string', format: 'uri', nullable: true, example: 'https://yourdomain.com/api/v1/leads?page=2' })
+  @ApiProperty({
+    type: 'string',
+    format: 'uri',
+    nullable: true,
+    example: 'https://yourdomain.com/api/v1/leads?page=2',
+  })
   next: string | null;
   @ApiProperty({ format: 'uri', example: 'https://yourdomain.com/api/v1/leads?page=1' })
   self: string;
@@ -43,7 +48,12 @@ export interface Page<T> {
 }
 
 /** Shapes a page as the reference's `{data, meta, links}`; links keep the request's other parameters. */
-export function paginated<T, R>(page: Page<T>, query: PaginationQueryDto, url: URL, map: (row: T) => R): PaginatedResponse<R> {
+export function paginated<T, R>(
+  page: Page<T>,
+  query: PaginationQueryDto,
+  url: URL,
+  map: (row: T) => R,
+): PaginatedResponse<R> {
   const { page: current, per_page: perPage } = query;
   const lastPage = Math.max(1, Math.ceil(page.total / perPage));
   const from = page.items.length ? (current - 1) * perPage + 1 : null;
@@ -76,7 +86,9 @@ export function Paginated<T>(model: Type<T>) {
     @ApiProperty({ type: () => PageLinks })
     links: PageLinks;
   }
-  Object.defineProperty(PaginatedEnvelope, 'name', { value: `Paginated${model.name.replace(/Response$/, '')}s` });
+  Object.defineProperty(PaginatedEnvelope, 'name', {
+    value: `Paginated${model.name.replace(/Response$/, '')}s`,
+  });
   return PaginatedEnvelope;
 }
 

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -9,6 +10,7 @@ export class PaginationQueryDto {
    * Page number, 1-based.
    * @example 1
    */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -20,6 +22,7 @@ export class PaginationQueryDto {
    * Records per page.
    * @example 15
    */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: 15 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -20,7 +20,13 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     const { req, res } = this.getRequestResponse(r.context);
     const principal = req.user as Principal;
     const limit = principal.rateLimit;
-    const rec = (await this.storageService.increment(`key:${principal.keyId}`, RATE_WINDOW_MS, limit, 0, 'hourly')) as WindowRecord;
+    const rec = (await this.storageService.increment(
+      `key:${principal.keyId}`,
+      RATE_WINDOW_MS,
+      limit,
+      0,
+      'hourly',
+    )) as WindowRecord;
     const reset = Math.ceil(rec.resetAt / 1000);
     res.header('X-RateLimit-Limit', String(limit));
     res.header('X-RateLimit-Remaining', String(Math.max(0, limit - rec.totalHits)));
@@ -28,7 +34,10 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     if (rec.isBlocked) {
       const retryAfter = Math.max(1, reset - Math.floor(Date.now() / 1000));
       res.header('Retry-After', String(retryAfter));
-      throw new ApiException('RATE_LIMITED', `Rate limit of ${limit} requests per hour exceeded for this API key.`);
+      throw new ApiException(
+        'RATE_LIMITED',
+        `Rate limit of ${limit} requests per hour exceeded for this API key.`,
+      );
     }
     return true;
   }

@@ -17,7 +17,10 @@ type RedisWithHit = Redis & { leadhubHit(key: string, ttl: number): Promise<[num
 export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly redis: RedisWithHit;
 
-  constructor(redis: Redis, private readonly prefix = 'leadhub:rl:') {
+  constructor(
+    redis: Redis,
+    private readonly prefix = 'leadhub:rl:',
+  ) {
     redis.defineCommand('leadhubHit', { numberOfKeys: 1, lua: HIT });
     this.redis = redis as RedisWithHit;
   }

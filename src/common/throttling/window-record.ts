@@ -11,5 +11,11 @@ export interface WindowRecord extends ThrottlerStorageRecord {
 export function toRecord(count: number, limit: number, resetAt: number, now = Date.now()): WindowRecord {
   const secs = Math.max(0, Math.ceil((resetAt - now) / 1000));
   const isBlocked = count > limit;
-  return { totalHits: count, timeToExpire: secs, isBlocked, timeToBlockExpire: isBlocked ? secs : 0, resetAt };
+  return {
+    totalHits: count,
+    timeToExpire: secs,
+    isBlocked,
+    timeToBlockExpire: isBlocked ? secs : 0,
+    resetAt,
+  };
 }

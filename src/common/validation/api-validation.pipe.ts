@@ -26,7 +26,8 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     if (metadata.type === 'body' || metadata.type === 'query') {
       const bad = findUnstorableString(value);
-      if (bad) throw ApiException.field(bad, `The ${bad} field contains a NUL character or an unpaired surrogate.`);
+      if (bad)
+        throw ApiException.field(bad, `The ${bad} field contains a NUL character or an unpaired surrogate.`);
     }
     return super.transform(value, metadata);
   }
@@ -52,6 +53,7 @@ function humanize(constraint: string, message: string, property: string, path: s
 }
 
 // PostgreSQL text cannot hold U+0000 and JSON cannot round-trip a lone surrogate: refuse them at the edge.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function findUnstorableString(value: unknown, path = '', depth = 0): string | undefined {

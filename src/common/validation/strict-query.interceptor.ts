@@ -16,7 +16,9 @@ export class StrictQueryInterceptor implements NestInterceptor {
     const query = context.switchToHttp().getRequest().query as Record<string, unknown> | undefined;
     const keys = query ? Object.keys(query) : [];
     if (keys.length && !this.handlerTakesQuery(context)) {
-      throw ApiException.validation(Object.fromEntries(keys.map((k) => [k, [`The ${k} parameter is not allowed.`]])));
+      throw ApiException.validation(
+        Object.fromEntries(keys.map((k) => [k, [`The ${k} parameter is not allowed.`]])),
+      );
     }
     return next.handle();
   }

@@ -1,4 +1,5 @@
 import { Platform1764000000000 } from './1764000000000-Platform';
+import { CoreModel1764000100000 } from './1764000100000-CoreModel';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
-export const MIGRATIONS = [Platform1764000000000];
+export const MIGRATIONS = [Platform1764000000000, CoreModel1764000100000];

@@ -1,0 +1,45 @@
+import { PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateTagDto {
+  /**
+   * Unique in the workspace, case-insensitive.
+   * @example "vip-client"
+   */
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  /**
+   * Colour as #RRGGBB.
+   * @example "#FF5733"
+   */
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Matches(/^#[0-9A-Fa-f]{6}$/, { message: 'color must be a colour as #RRGGBB' })
+  color?: string | null;
+}
+
+export class UpdateTagDto extends PartialType(CreateTagDto) {}
+
+export const TAG_SORTS = ['name', 'created_at', 'leads_count'] as const;
+
+export class TagFiltersDto extends SortablePaginationQueryDto {
+  /** Matches part of the name, case-insensitive. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  /** Sort field (default created_at). */
+  @IsOptional()
+  @IsIn(TAG_SORTS)
+  sort: (typeof TAG_SORTS)[number] = 'created_at';
+}

@@ -1,0 +1,33 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { livePostmaster } from '../../src/database/embedded';
+import { readState } from './db';
+
+export default async function globalTeardown(): Promise<void> {
+  const state = readState();
+  const admin = new Client({ connectionString: state.adminUrl });
+  await admin.connect();
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+    [`leadhub_%${state.runId}%`],
+  );
+  for (const { datname } of rows)
+    await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+  await admin.end();
+  if (state.embeddedDir) {
+    const live = livePostmaster(join(state.embeddedDir, 'pg'));
+    if (live) {
+      process.kill(live.pid, 'SIGINT');
+      for (let i = 0; i < 100; i++) {
+        try {
+          process.kill(live.pid, 0);
+          await new Promise((r) => setTimeout(r, 100));
+        } catch {
+          break;
+        }
+      }
+    }
+    rmSync(state.embeddedDir, { recursive: true, force: true });
+  }
+}
