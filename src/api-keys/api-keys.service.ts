@@ -68,6 +68,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       workspaceSlug: key.workspace.slug,
       scopes: key.scopes,
       rateLimit: key.rateLimit,
+      rateKey: hash.slice(0, 24),
       expiresAt: key.expiresAt,
     };
   }

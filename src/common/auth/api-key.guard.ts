@@ -18,7 +18,8 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
   }
 
   handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user) throw new ApiException('UNAUTHORIZED');
+    if (err) throw err; // e.g. the database is unreachable: a 503, not a 401
+    if (!user) throw new ApiException('UNAUTHORIZED');
     return user;
   }
 }

@@ -5,5 +5,7 @@ export interface Principal {
   workspaceSlug: string;
   scopes: string[];
   rateLimit: number;
+  /** Names the key's rate-limit window; from its hash, so deployments sharing one Redis never collide. */
+  rateKey: string;
   expiresAt: Date | null;
 }

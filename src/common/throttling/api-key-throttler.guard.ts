@@ -21,7 +21,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     const principal = req.user as Principal;
     const limit = principal.rateLimit;
     const rec = (await this.storageService.increment(
-      `key:${principal.keyId}`,
+      `key:${principal.rateKey}`,
       RATE_WINDOW_MS,
       limit,
       0,
@@ -32,7 +32,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     res.header('X-RateLimit-Remaining', String(Math.max(0, limit - rec.totalHits)));
     res.header('X-RateLimit-Reset', String(reset));
     if (rec.isBlocked) {
-      const retryAfter = Math.max(1, reset - Math.floor(Date.now() / 1000));
+      const retryAfter = Math.max(1, Math.ceil((rec.resetAt - Date.now()) / 1000));
       res.header('Retry-After', String(retryAfter));
       throw new ApiException(
         'RATE_LIMITED',
