@@ -37,7 +37,9 @@ export class TestApp {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(opts: { redisUrl?: string; databaseUrl?: string } = {}): Promise<TestApp> {
+  static async start(
+    opts: { redisUrl?: string; databaseUrl?: string; queryTimeoutMs?: number } = {},
+  ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
       : await createTestDatabase();
@@ -46,7 +48,7 @@ export class TestApp {
       redisUrl: opts.redisUrl,
       logLevel: 'silent',
       swagger: false,
-      queryTimeoutMs: 5000,
+      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
