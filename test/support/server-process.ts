@@ -1,0 +1,91 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const CLI = join(ROOT, 'bin', 'leadhub.js');
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'leadhub-proc-'));
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built server (`dist/`) as a child process, as `npm start` runs it. */
+export class ServerProcess {
+  output = '';
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly port: number,
+  ) {
+    proc.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+  }
+
+  static async start(env: Record<string, string>): Promise<ServerProcess> {
+    const port = await freePort();
+    const proc = spawn(process.execPath, [MAIN], {
+      env: { ...cleanEnv(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new ServerProcess(proc, port);
+    await server.waitFor(/listening on/, 60_000);
+    return server;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  async waitFor(pattern: RegExp, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!pattern.test(this.output)) {
+      if (this.proc.exitCode !== null)
+        throw new Error(`server exited (${this.proc.exitCode}):\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Stops it with a signal and resolves with the exit code (null when killed). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.proc.exitCode !== null) return this.proc.exitCode;
+    const exited = new Promise<number | null>((r) => this.proc.once('exit', (code) => r(code)));
+    this.proc.kill(signal);
+    return exited;
+  }
+}
+
+/** Runs `leadhub …` (the package's bin) and parses its --json output. */
+export async function cli(args: string[], env: Record<string, string>): Promise<any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--json'], {
+    env: { ...cleanEnv(), ...env },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout);
+}
+
+/** The environment without the test run's database and Redis, so a child uses exactly what it is given. */
+function cleanEnv(): Record<string, string> {
+  const env = { ...process.env } as Record<string, string>;
+  for (const k of ['DATABASE_URL', 'REDIS_URL', 'LEADHUB_BOOTSTRAP_KEY', 'DATA_DIR', 'LEADHUB_TEST_STATE'])
+    delete env[k];
+  return env;
+}
+
+export function firstKey(output: string): string | undefined {
+  return output.match(/\b(lh_[A-Za-z0-9]{32,})\b/)?.[1];
+}
