@@ -19,7 +19,7 @@ export class ApiKey {
   workspaceId: number;
 
   @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id' })
+  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'FK_api_keys_workspace' })
   workspace?: Workspace;
 
   @Column({ type: 'varchar', length: 255 })

@@ -33,6 +33,18 @@ const HEADERS: Json = {
 };
 
 /** The OpenAPI 3.1 document: the same bytes on every run and in every environment. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Health: 'Is the instance up and its database reachable (no API key).',
+  Leads: 'People who may become customers: the core of LeadHub.',
+  Inbound: 'Simple lead intake for webhooks and no-code tools, with de-duplication.',
+  Pipelines: 'Sales pipelines and their ordered stages.',
+  Tags: 'Labels on leads.',
+  Users: 'The people who own leads.',
+  Forms: 'Lead capture forms and their submissions.',
+  Automations: 'Rules that act on leads when something happens.',
+  Integrations: 'Connections to external services.',
+};
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('LeadHub API')
@@ -95,6 +107,8 @@ function finalize(doc: Json): Json {
       }
     }
   }
+  const used = new Set(Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item).flatMap((op) => op.tags ?? [])));
+  doc.tags = [...used].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   doc.paths = sortKeys(doc.paths);
   doc.components.schemas = sortKeys(doc.components.schemas ?? {});
   return doc;
