@@ -24,6 +24,9 @@ export class ApiValidationPipe extends ValidationPipe {
         throw ApiException.field('body', 'The request body must be a JSON object.');
       }
     }
+    if (metadata.type === 'body' && nestingDepth(value) > MAX_DEPTH) {
+      throw ApiException.field('body', `The request body is nested more than ${MAX_DEPTH} levels deep.`);
+    }
     if (metadata.type === 'body' || metadata.type === 'query') {
       const bad = findUnstorableString(value);
       if (bad)
@@ -31,6 +34,22 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+const MAX_DEPTH = 32;
+
+/** Depth of a JSON value, measured without recursion (a hostile body must not exhaust the stack). */
+function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 export function flattenErrors(errors: ValidationError[], parent = ''): FieldErrors {
