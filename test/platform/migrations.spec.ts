@@ -11,7 +11,9 @@ describe('migrations', () => {
       const pending = await ds.driver.createSchemaBuilder().log();
       // Foreign keys and CHECK constraints live in the migrations only (entities don't model them all);
       // every column, type, default, nullability and index must match.
-      const drift = pending.upQueries.map((q) => q.query).filter((q) => !/DROP CONSTRAINT "[^"]*(_fkey|_check)"/.test(q));
+      const drift = pending.upQueries
+        .map((q) => q.query)
+        .filter((q) => !/DROP CONSTRAINT "[^"]*(_fkey|_check)"/.test(q));
       expect(drift).toEqual([]);
       expect(await ds.showMigrations()).toBe(false);
     } finally {

@@ -71,6 +71,9 @@ describe('hostile inputs', () => {
     expect(long.status).toBe(422);
     expect(long.body.errors.name[0]).toMatch(/100/);
     expect((await rawPatch('{"name":"a\\u0000"}')).status).toBe(422);
+    const nulled = await rawPatch('{"name":null}'); // found by the fuzzer: was a NOT NULL violation (500)
+    expect(nulled.status).toBe(422);
+    expect(Object.keys(nulled.body.errors)).toEqual(['name']);
   });
 
   it('413 for a 10 MB body, refused from its Content-Length before the body is sent', async () => {

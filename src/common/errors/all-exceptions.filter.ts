@@ -53,7 +53,7 @@ export function mapError(exception: unknown): MappedError {
     code?: string;
     statusCode?: number;
     message?: string;
-    driverError?: { code?: string };
+    driverError?: { code?: string; column?: string };
   };
   const fastifyCode = err?.code && FASTIFY_CODES[err.code];
   if (fastifyCode) {
@@ -70,7 +70,15 @@ export function mapError(exception: unknown): MappedError {
   if ((dbCode && UNAVAILABLE_CODES.has(dbCode)) || UNAVAILABLE_MESSAGE.test(err?.message ?? '')) {
     return reply('SERVICE_UNAVAILABLE');
   }
+  // Safety nets: a constraint the validation layer should have caught is still the client's error, not a 500.
   if (dbCode === '23505') return reply('CONFLICT');
+  const column = err?.driverError?.column;
+  if (dbCode === '23502' && column) {
+    return reply('VALIDATION_FAILED', undefined, { [column]: [`The ${column} field may not be null.`] });
+  }
+  if (dbCode === '23503' || dbCode === '23514' || dbCode === '22001' || dbCode === '23502') {
+    return reply('VALIDATION_FAILED', 'The given data violates a constraint.');
+  }
   if (
     dbCode === '22021' ||
     dbCode === '22P05' ||

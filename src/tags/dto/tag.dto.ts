@@ -1,4 +1,4 @@
-import { PartialType } from '@nestjs/swagger';
+import { UpdateType } from '../../common/crud/update-type';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { SortablePaginationQueryDto } from '../../common/crud/sorting';
@@ -27,7 +27,7 @@ export class CreateTagDto {
   color?: string | null;
 }
 
-export class UpdateTagDto extends PartialType(CreateTagDto) {}
+export class UpdateTagDto extends UpdateType(CreateTagDto) {}
 
 export const TAG_SORTS = ['name', 'created_at', 'leads_count'] as const;
 
