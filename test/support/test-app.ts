@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.factory';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
 import { createTestDatabase } from './db';
+import { PrismProxy } from './prism-proxy';
 
 export interface CallOptions {
   key?: string;
@@ -31,11 +32,20 @@ export interface TestWorkspace {
 
 /** The real app on its own database; every response is checked against the committed OpenAPI document. */
 export class TestApp {
+  private prism?: PrismProxy;
+
   private constructor(
     readonly app: NestFastifyApplication,
     readonly databaseUrl: string,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
+
+  /** The port the app listens on (starts listening on first use). */
+  async port(): Promise<number> {
+    const server = this.app.getHttpServer();
+    if (!server.listening) await this.app.listen(0, '127.0.0.1');
+    return (server.address() as { port: number }).port;
+  }
 
   static async start(
     opts: { redisUrl?: string; databaseUrl?: string; queryTimeoutMs?: number } = {},
@@ -52,10 +62,14 @@ export class TestApp {
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new TestApp(app, db.url, db.drop);
+    const t = new TestApp(app, db.url, db.drop);
+    // LEADHUB_TEST_PRISM=1: every request goes through a Prism validating proxy as well.
+    if (process.env.LEADHUB_TEST_PRISM === '1') t.prism = await PrismProxy.start(await t.port());
+    return t;
   }
 
   async close(): Promise<void> {
+    this.prism?.stop();
     await this.app.close();
     await this.dropDatabase();
   }
@@ -91,7 +105,9 @@ export class TestApp {
   }
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
-    let req = request(this.app.getHttpServer())[method.toLowerCase() as 'get'](url);
+    // Raw bodies are deliberately malformed: Prism would answer them itself, so they go to the app directly.
+    const target = this.prism && !o.raw ? this.prism.url : this.app.getHttpServer();
+    let req = request(target)[method.toLowerCase() as 'get'](url);
     if (o.key) req = req.set('Authorization', `Bearer ${o.key}`);
     for (const [k, v] of Object.entries(o.headers ?? {})) req = req.set(k, v);
     if (o.raw) req = req.set('Content-Type', o.raw.type).send(o.raw.body);
@@ -102,6 +118,13 @@ export class TestApp {
       body: res.body,
       headers: res.headers as Record<string, string>,
     };
+    if (this.prism && !o.raw) {
+      const found = PrismProxy.responseViolations(out.headers);
+      if (found.length)
+        throw new Error(
+          `Prism: response of ${method} ${url} violates the document:\n  ${found.join('\n  ')}`,
+        );
+    }
     if (!o.unchecked) {
       const problems = contractViolations(method, url, res.status, res.body, out.headers);
       if (problems.length)
