@@ -27,7 +27,8 @@ export class CreateTagDto {
   color?: string | null;
 }
 
-export class UpdateTagDto extends PartialType(CreateTagDto) {}
+/** Partial update (PUT and PATCH alike); `name: null` is a 422, `color: null` removes the colour. */
+export class UpdateTagDto extends PartialType(CreateTagDto, { skipNullProperties: false }) {}
 
 export const TAG_SORTS = ['name', 'created_at', 'leads_count'] as const;
 
