@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Timestamped } from '../common/entities/timestamps';
 
 @Entity('pipeline_stages')
-@Index('IDX_pipeline_stages_pipeline_position', ['pipelineId', 'position'])
+// UQ_pipeline_stages_pipeline_position (pipeline_id, position), deferred: see migration StagePositions
+@Index('UQ_pipeline_stages_pipeline_position', { synchronize: false })
 export class Stage extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;
