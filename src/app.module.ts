@@ -18,6 +18,7 @@ import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { TagsModule } from './tags/tags.module';
+import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
@@ -28,7 +29,14 @@ export interface AppOptions {
 }
 
 /** Resource modules; each domain registers itself here. */
-const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule, PipelinesModule];
+const DOMAIN_MODULES = [
+  HealthModule,
+  WorkspacesModule,
+  ApiKeysModule,
+  TagsModule,
+  PipelinesModule,
+  UsersModule,
+];
 
 @Module({})
 export class AppModule {
