@@ -78,6 +78,10 @@ describe('pipelines', () => {
     );
     expect(patch.status).toBe(200);
     expect(patch.body.data).toMatchObject({ name: 'PARTNERS', description: null, is_default: false });
+    expect(
+      await t.sql('SELECT updated_at > created_at AS bumped FROM pipelines WHERE id = $1', [p.id]),
+    ).toEqual([{ bumped: true }]);
+    expect((await t.get(`/api/v1/pipelines/${p.id}`, { key })).body.data).toEqual(patch.body.data);
   });
 
   it('409 for a taken name, case-insensitive, on create and on update', async () => {

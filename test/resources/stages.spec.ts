@@ -89,6 +89,7 @@ describe('pipeline stages', () => {
     expect(await order(p.id)).toEqual(['E', 'B', 'C', 'D', 'A']);
     const end = await t.put(url(p.id, ids.B), { position: 50, name: 'Bee', probability: 55 }, { key });
     expect(end.body.data).toMatchObject({ position: 5, name: 'Bee', probability: 55 });
+    expect((await t.get(url(p.id, ids.B), { key })).body.data).toEqual(end.body.data);
     expect(await order(p.id)).toEqual(['E', 'C', 'D', 'A', 'Bee']);
     await t.patch(url(p.id, ids.C), { position: 2 }, { key }); // no move
     expect(await order(p.id)).toEqual(['E', 'C', 'D', 'A', 'Bee']);
