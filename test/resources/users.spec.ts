@@ -1,4 +1,5 @@
 import { verify } from '@node-rs/argon2';
+import { Logger } from '@nestjs/common';
 import { insertLead, leadRow } from '../support/lead-rows';
 import { TestApp, TestResponse, TestWorkspace } from '../support/test-app';
 
@@ -78,6 +79,32 @@ describe('users', () => {
     expect(await storedHash(id)).toBe(rehashed); // untouched when not given
     expect((await t.patch(`/api/v1/users/${id}`, { password: null }, { key })).status).toBe(200);
     expect(await storedHash(id)).toBeNull();
+  });
+
+  it('an unexpected database error logs neither the password nor its hash', async () => {
+    await t.sql(`ALTER TABLE users ADD CONSTRAINT test_explode CHECK (name <> 'explode')`);
+    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const res = await t.post(
+        '/api/v1/users',
+        { name: 'explode', email: 'x@example.com', password: PASSWORD },
+        { key },
+      );
+      expect(res.status).toBe(500);
+      expectNoSecrets(res, PASSWORD);
+      expect(spy).toHaveBeenCalled();
+      const logged = spy.mock.calls
+        .map((c) => JSON.stringify(c, Object.getOwnPropertyNames(c[0] ?? {})))
+        .join();
+      const all = JSON.stringify(spy.mock.calls.map((c) => ({ ...(c[0] as object) })));
+      for (const text of [logged, all]) {
+        expect(text).not.toContain(PASSWORD);
+        expect(text).not.toContain('$argon2');
+      }
+    } finally {
+      spy.mockRestore();
+      await t.sql('ALTER TABLE users DROP CONSTRAINT test_explode');
+    }
   });
 
   it('updates with PUT and PATCH (both partial)', async () => {
