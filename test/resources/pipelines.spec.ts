@@ -123,13 +123,14 @@ describe('pipelines', () => {
     expect(await defaults()).toEqual([]);
   });
 
-  it('concurrent default switches leave exactly one default', async () => {
+  it('concurrent default switches and default creates leave exactly one default', async () => {
     const ps = [];
     for (let i = 0; i < 6; i++) ps.push(await create({ name: `Race ${i}` }));
-    const results = await Promise.all(
-      ps.map((p) => t.patch(`/api/v1/pipelines/${p.id}`, { is_default: true }, { key })),
-    );
-    expect(results.map((r) => r.status)).toEqual(ps.map(() => 200));
+    const results = await Promise.all([
+      ...ps.map((p) => t.patch(`/api/v1/pipelines/${p.id}`, { is_default: true }, { key })),
+      ...[1, 2].map((i) => t.post('/api/v1/pipelines', { name: `Race new ${i}`, is_default: true }, { key })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([...ps.map(() => 200), 201, 201]);
     expect(await defaults()).toHaveLength(1);
   });
 
