@@ -16,7 +16,9 @@ import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { PipelinesModule } from './pipelines/pipelines.module';
 import { TagsModule } from './tags/tags.module';
+import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
@@ -27,7 +29,14 @@ export interface AppOptions {
 }
 
 /** Resource modules; each domain registers itself here. */
-const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule];
+const DOMAIN_MODULES = [
+  HealthModule,
+  WorkspacesModule,
+  ApiKeysModule,
+  TagsModule,
+  PipelinesModule,
+  UsersModule,
+];
 
 @Module({})
 export class AppModule {

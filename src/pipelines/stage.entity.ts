@@ -1,8 +1,12 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { Timestamped } from '../common/entities/timestamps';
 
 @Entity('pipeline_stages')
-@Index('IDX_pipeline_stages_pipeline_position', ['pipelineId', 'position'])
+// Deferred to commit so a reorder can shift positions in one UPDATE (migration StagePositions).
+@Unique('UQ_pipeline_stages_pipeline_position', ['pipelineId', 'position'], {
+  deferrable: 'INITIALLY DEFERRED',
+})
+@Check('CHK_pipeline_stages_position', '"position" >= 1')
 export class Stage extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;

@@ -81,8 +81,8 @@ export class TagsService {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function fromRow(r: Record<string, any>): TagRow {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   return {
     id: r.id,
     workspaceId: r.workspace_id,

@@ -92,6 +92,10 @@ function finalize(doc: Json): Json {
       // A query parameter with a default is optional, whatever the DTO's TypeScript type says.
       for (const p of op.parameters ?? [])
         if (p.in === 'query' && p.schema?.default !== undefined) p.required = false;
+      // Path ids are integers (IdPipe), whatever `number` the plugin saw.
+      for (const p of op.parameters ?? [])
+        if (p.in === 'path' && /(^|_)id$/.test(p.name) && p.schema?.type === 'number')
+          p.schema.type = 'integer';
       for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
         response.headers = {
           ...(response.headers ?? {}),
@@ -107,7 +111,11 @@ function finalize(doc: Json): Json {
       }
     }
   }
-  const used = new Set(Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item).flatMap((op) => op.tags ?? [])));
+  const used = new Set(
+    Object.values<Json>(doc.paths).flatMap((item) =>
+      Object.values<Json>(item).flatMap((op) => op.tags ?? []),
+    ),
+  );
   doc.tags = [...used].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   doc.paths = sortKeys(doc.paths);
   doc.components.schemas = sortKeys(doc.components.schemas ?? {});

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { QueryFailedError } from 'typeorm';
 import { ApiException } from './api.exception';
 import { codeForStatus, ErrorCode, ERROR_CODES } from './error-codes';
 import { envelope, ErrorEnvelope } from './error-envelope';
@@ -74,10 +75,15 @@ export function mapError(exception: unknown): MappedError {
   if (dbCode === '23505') return reply('CONFLICT');
   const column = err?.driverError?.column;
   if (dbCode === '23502' && column) {
-    return reply('VALIDATION_FAILED', undefined, { [column]: [`The ${column} field may not be null.`] });
+    return reply(
+      'VALIDATION_FAILED',
+      undefined,
+      { [column]: [`The ${column} field may not be null.`] },
+      true,
+    );
   }
   if (dbCode === '23503' || dbCode === '23514' || dbCode === '22001' || dbCode === '23502') {
-    return reply('VALIDATION_FAILED', 'The given data violates a constraint.');
+    return reply('VALIDATION_FAILED', 'The given data violates a constraint.', undefined, true);
   }
   if (
     dbCode === '22021' ||
@@ -107,9 +113,31 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<FastifyReply>();
     const mapped = mapError(exception);
-    if (mapped.unexpected) this.logger.error(exception);
+    if (mapped.unexpected) this.logger.error(loggable(exception));
     else if (mapped.status === 503)
       this.logger.warn(`database unavailable: ${(exception as Error)?.message}`);
     res.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
   }
+}
+
+/** What goes to the log for an unexpected error: never a query's parameters or a row's values (personal data). */
+function loggable(exception: unknown): object {
+  if (exception instanceof QueryFailedError) {
+    const d = exception.driverError as {
+      code?: string;
+      constraint?: string;
+      table?: string;
+      column?: string;
+    };
+    return {
+      err: 'QueryFailedError',
+      code: d.code,
+      constraint: d.constraint,
+      table: d.table,
+      column: d.column,
+      query: exception.query,
+    };
+  }
+  const e = exception as Error;
+  return { err: e?.name, message: e?.message, stack: e?.stack };
 }

@@ -27,6 +27,7 @@ export class CreateTagDto {
   color?: string | null;
 }
 
+/** Partial update (PUT and PATCH alike); `name: null` is a 422, `color: null` removes the colour. */
 export class UpdateTagDto extends UpdateType(CreateTagDto) {}
 
 export const TAG_SORTS = ['name', 'created_at', 'leads_count'] as const;

@@ -1,14 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class TagResponse {
-  /** @example 7 */
+  @ApiProperty({ type: 'integer', example: 7 })
   id: number;
   /** @example "vip-client" */
   name: string;
   /** @example "#FF5733" */
   color: string | null;
-  /**
-   * Leads carrying this tag.
-   * @example 42
-   */
+  @ApiProperty({ type: 'integer', minimum: 0, example: 42, description: 'Leads carrying this tag.' })
   leads_count: number;
   /** @example "2026-03-28T09:15:00+00:00" */
   created_at: string;

@@ -1,0 +1,100 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
+import { IdPipe } from '../common/crud/id.pipe';
+import {
+  ApiBodyErrors,
+  ApiDataResponse,
+  ApiErrorResponses,
+  ApiNoContentResponse,
+  ApiPageResponse,
+  ApiRecordErrors,
+} from '../common/docs/api-responses';
+import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
+import { RequestUrl } from '../common/pagination/request-url.decorator';
+import { CreateUserDto, UpdateUserDto, UserFiltersDto } from './dto/user.dto';
+import { UserResponse } from './dto/user.response';
+import { toUserResponse, UsersService } from './users.service';
+
+const PASSWORD_NOTE = 'A `password` is stored only as an argon2id hash and is never returned.';
+
+@ApiTags('Users')
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Scopes('read:users')
+  @ApiOperation({ summary: 'List users' })
+  @ApiPageResponse(UserResponse)
+  @ApiErrorResponses(422)
+  async listUsers(
+    @WorkspaceId() ws: number,
+    @Query() q: UserFiltersDto,
+    @RequestUrl() url: URL,
+  ): Promise<PaginatedResponse<UserResponse>> {
+    return paginated(await this.users.list(ws, q), q, url, toUserResponse);
+  }
+
+  @Post()
+  @Scopes('write:users')
+  @ApiOperation({
+    summary: 'Create a user',
+    description: `An email already used in the workspace (case-insensitive) is a 409. ${PASSWORD_NOTE}`,
+  })
+  @ApiDataResponse(UserResponse, 201)
+  @ApiBodyErrors()
+  @ApiErrorResponses(409)
+  async createUser(@WorkspaceId() ws: number, @Body() dto: CreateUserDto): Promise<{ data: UserResponse }> {
+    return { data: toUserResponse(await this.users.create(ws, dto)) };
+  }
+
+  @Get(':id')
+  @Scopes('read:users')
+  @ApiOperation({ summary: 'Get a user' })
+  @ApiDataResponse(UserResponse)
+  @ApiRecordErrors()
+  async getUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: UserResponse }> {
+    return { data: toUserResponse(await this.users.get(ws, id)) };
+  }
+
+  @Put(':id')
+  @Scopes('write:users')
+  @ApiOperation({ summary: 'Update a user', description: `Partial update, like PATCH. ${PASSWORD_NOTE}` })
+  @ApiDataResponse(UserResponse)
+  @ApiRecordErrors()
+  @ApiBodyErrors()
+  @ApiErrorResponses(409)
+  async replaceUser(
+    @WorkspaceId() ws: number,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateUserDto,
+  ): Promise<{ data: UserResponse }> {
+    return { data: toUserResponse(await this.users.update(ws, id, dto)) };
+  }
+
+  @Patch(':id')
+  @Scopes('write:users')
+  @ApiOperation({ summary: 'Update a user (partial)', description: PASSWORD_NOTE })
+  @ApiDataResponse(UserResponse)
+  @ApiRecordErrors()
+  @ApiBodyErrors()
+  @ApiErrorResponses(409)
+  async updateUser(
+    @WorkspaceId() ws: number,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: UpdateUserDto,
+  ): Promise<{ data: UserResponse }> {
+    return { data: toUserResponse(await this.users.update(ws, id, dto)) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Scopes('delete:users')
+  @ApiOperation({ summary: 'Delete a user', description: 'Their leads become unassigned.' })
+  @ApiNoContentResponse()
+  @ApiRecordErrors()
+  async deleteUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+    await this.users.remove(ws, id);
+  }
+}

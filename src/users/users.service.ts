@@ -1,0 +1,113 @@
+import { hash } from '@node-rs/argon2';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { uniquely } from '../common/crud/database-errors';
+import { sqlDirection } from '../common/crud/sorting';
+import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
+import { ApiException } from '../common/errors/api.exception';
+import type { Page } from '../common/pagination/paginated-response';
+import { isoTimestamp } from '../common/time';
+import { CreateUserDto, UpdateUserDto, UserFiltersDto } from './dto/user.dto';
+import { UserResponse } from './dto/user.response';
+import { User } from './user.entity';
+
+const UNIQUE = { UQ_users_workspace_email: 'email' };
+const SORT_COLUMNS = { name: 'lower(u.name)', email: 'lower(u.email)', created_at: 'u.created_at' } as const;
+
+/** argon2id (the library's default algorithm) with its recommended parameters. */
+const hashPassword = (password: string) => hash(password);
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  async list(workspaceId: number, q: UserFiltersDto): Promise<Page<User>> {
+    const qb = this.users.createQueryBuilder('u').where('u.workspace_id = :workspaceId', { workspaceId });
+    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.is_active !== undefined) qb.andWhere('u.is_active = :active', { active: q.is_active });
+    if (q.search)
+      qb.andWhere('(u.name ILIKE :search OR u.email ILIKE :search)', { search: likePattern(q.search) });
+    const dir = sqlDirection(q.direction);
+    const [items, total] = await qb
+      .orderBy(SORT_COLUMNS[q.sort], dir)
+      .addOrderBy('u.id', dir)
+      .offset((q.page - 1) * q.per_page)
+      .limit(q.per_page)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  get(workspaceId: number, id: number): Promise<User> {
+    return findInWorkspace(this.users, workspaceId, id, 'user');
+  }
+
+  async create(workspaceId: number, dto: CreateUserDto): Promise<User> {
+    const user = this.users.create({
+      workspaceId,
+      name: dto.name,
+      email: dto.email,
+      role: dto.role ?? 'agent',
+      isActive: dto.is_active ?? true,
+      passwordHash: dto.password ? await hashPassword(dto.password) : null,
+    });
+    await uniquely(() => this.users.insert(user).catch(rethrowScrubbed), UNIQUE);
+    return this.get(workspaceId, user.id);
+  }
+
+  /** Writes only the given fields (never a stale read-modify-write); the index decides email conflicts. */
+  async update(workspaceId: number, id: number, dto: UpdateUserDto): Promise<User> {
+    const patch: QueryDeepPartialEntity<User> = {};
+    if (dto.name !== undefined) patch.name = dto.name;
+    if (dto.email !== undefined) patch.email = dto.email;
+    if (dto.role !== undefined) patch.role = dto.role;
+    if (dto.is_active !== undefined) patch.isActive = dto.is_active;
+    if (dto.password !== undefined)
+      patch.passwordHash = dto.password === null ? null : await hashPassword(dto.password);
+    if (Object.keys(patch).length) {
+      const { affected } = await uniquely(
+        () => this.users.update({ id, workspaceId }, patch).catch(rethrowScrubbed),
+        UNIQUE,
+      );
+      if (!affected) throw ApiException.notFound('user');
+    }
+    return this.get(workspaceId, id);
+  }
+
+  /** Their leads become unassigned (leads.assigned_user_id: ON DELETE SET NULL). */
+  async remove(workspaceId: number, id: number): Promise<void> {
+    const { affected } = await this.users.delete({ id, workspaceId });
+    if (!affected) throw ApiException.notFound('user');
+  }
+}
+
+/**
+ * A failed write must not carry the password hash into the error log: the error keeps the query's
+ * parameters and PostgreSQL's "Failing row contains (…)" detail, so both are dropped (code and constraint stay).
+ */
+function rethrowScrubbed(err: unknown): never {
+  if (err instanceof QueryFailedError) {
+    const e = err as unknown as {
+      parameters?: unknown[];
+      detail?: string;
+      driverError?: { detail?: string };
+    };
+    e.parameters = [];
+    delete e.detail;
+    if (e.driverError) delete e.driverError.detail;
+  }
+  throw err;
+}
+
+export function toUserResponse(u: User): UserResponse {
+  return {
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    role: u.role,
+    is_active: u.isActive,
+    created_at: isoTimestamp(u.createdAt),
+    updated_at: isoTimestamp(u.updatedAt),
+  };
+}
