@@ -16,6 +16,7 @@ import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { TagsModule } from './tags/tags.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -27,7 +28,7 @@ export interface AppOptions {
 }
 
 /** Resource modules; each domain registers itself here. */
-const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule];
+const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule, IntegrationsModule];
 
 @Module({})
 export class AppModule {
