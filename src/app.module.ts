@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { BearerStrategy } from './common/auth/bearer.strategy';
 import { ScopesGuard } from './common/auth/scopes.guard';
@@ -28,7 +29,14 @@ export interface AppOptions {
 }
 
 /** Resource modules; each domain registers itself here. */
-const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule, IntegrationsModule];
+const DOMAIN_MODULES = [
+  HealthModule,
+  WorkspacesModule,
+  ApiKeysModule,
+  TagsModule,
+  IntegrationsModule,
+  AutomationsModule,
+];
 
 @Module({})
 export class AppModule {
