@@ -52,7 +52,11 @@ export class DefinitionChecker extends CheckerBase {
     return !shaped || type === undefined ? undefined : { type, conditions };
   }
 
-  actions(raw: unknown[]): StoredAction[] {
+  actions(raw: unknown): StoredAction[] {
+    if (!Array.isArray(raw)) {
+      this.fail('actions', 'The actions field must be an array.');
+      return [];
+    }
     if (raw.length < 1 || raw.length > MAX_ACTIONS)
       this.fail('actions', `The actions field must have between 1 and ${MAX_ACTIONS} items.`);
     const out: StoredAction[] = [];

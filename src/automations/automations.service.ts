@@ -101,7 +101,7 @@ export class AutomationsService {
   private async definition(
     workspaceId: number,
     trigger: unknown,
-    actions: unknown[] | undefined,
+    actions: unknown,
     previous: StoredAction[],
   ) {
     const check = new DefinitionChecker();

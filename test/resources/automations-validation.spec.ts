@@ -36,6 +36,11 @@ describe('automations: definitions are validated strictly, every error by its pa
       (b) => void ((b as Record<string, unknown>).trigger = 'lead.created'),
       ['trigger'],
     ],
+    [
+      'trigger and actions of the wrong types at once',
+      (b) => void Object.assign(b, { trigger: 'lead.created', actions: {} }),
+      ['actions', 'trigger'],
+    ],
     ['unknown trigger type', (b) => void (b.trigger.type = 'lead.deleted'), ['trigger.type']],
     ['extra trigger key', (b) => void Object.assign(b.trigger, { form_id: 1 }), ['trigger.form_id']],
     [

@@ -1,15 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsDefined,
-  IsOptional,
-  IsString,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SortablePaginationQueryDto } from '../../common/crud/sorting';
 import { TRIGGER_TYPES } from '../automation-definition';
 import { ACTION_MODELS, ACTIONS_SCHEMA, AutomationTriggerInput } from './automation-schema';
@@ -44,8 +35,8 @@ export class CreateAutomationDto {
       'What runs, in order (1 to 20). Each action has exactly its own parameters; users and stages must ' +
       'belong to the workspace.',
   })
-  @IsArray()
-  actions: unknown[];
+  @IsDefined()
+  actions: unknown;
 }
 
 /** Partial; a trigger or actions, when sent, replace the stored ones as a whole. */
