@@ -83,5 +83,8 @@ describe('SSRF guard', () => {
     process.env.LEADHUB_ALLOW_PRIVATE_URLS = '1';
     await expect(assertPublicUrl('http://localhost/')).resolves.toBeUndefined();
     await expect(assertPublicUrl('file:///etc/passwd')).rejects.toMatchObject({ reason: 'scheme' });
+    await expect(assertPublicUrl('http://no-such-host.invalid/')).rejects.toMatchObject({
+      reason: 'unresolvable',
+    });
   });
 });

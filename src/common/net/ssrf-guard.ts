@@ -6,7 +6,7 @@ import { BlockList, isIP } from 'node:net';
  * and automation webhooks) must be http(s) and must not reach loopback, link-local or private networks.
  * Literal addresses are checked as written; host names are resolved (every address) and each checked.
  * `LEADHUB_ALLOW_PRIVATE_URLS=1` (read at call time) lifts the address check for self-hosted setups that
- * post to their own network; the scheme check always applies.
+ * post to their own network; the scheme check and the need for a host name to resolve always apply.
  *
  * The check happens when the URL is saved. A sender should connect to one of the addresses returned by
  * `resolvePublicUrl()` (or check again right before sending) so DNS rebinding cannot bypass it.
@@ -96,14 +96,29 @@ export async function resolvePublicUrl(raw: string): Promise<{ url: URL; address
   }
   let addresses: string[];
   try {
-    addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    addresses = await resolveAll(host);
   } catch {
-    if (allowPrivate) return { url, addresses: [] };
     throw new UnsafeUrlError('unresolvable', `must name a host that resolves (${host} does not)`);
   }
   if (!allowPrivate && (!addresses.length || addresses.some((a) => !isPublicAddress(a))))
     throw new UnsafeUrlError('private', `must not point at a private, loopback or link-local address`);
   return { url, addresses };
+}
+
+const LOOKUP_TIMEOUT_MS = 5000;
+
+/** Every address of a host name (the system resolver, as an HTTP client would use), within a time limit. */
+async function resolveAll(host: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('lookup timed out')), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    const found = await Promise.race([lookup(host, { all: true, verbatim: true }), timeout]);
+    return found.map((a) => a.address);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Throws `UnsafeUrlError` unless the URL is http(s) and reaches only public addresses. */
