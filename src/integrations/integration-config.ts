@@ -82,11 +82,14 @@ async function checkValue(f: ConfigField, value: unknown, path: string): Promise
   }
 }
 
-/** The config as responses show it: secret fields masked. */
+/** The config as responses show it: in the catalog's field order, secret fields masked. */
 export function maskConfig(type: IntegrationType | undefined, stored: StoredConfig, box: SecretBox) {
   const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(stored)) {
+  const order = [...(type?.config_fields.map((f) => f.name) ?? []), ...Object.keys(stored).sort()];
+  for (const key of order) {
+    if (!(key in stored) || key in out) continue;
     const f = type?.config_fields.find((x) => x.name === key);
+    const value = stored[key];
     out[key] = f?.secret || SecretBox.isEncrypted(value) ? box.maskStored(String(value)) : value;
   }
   return out;

@@ -61,6 +61,7 @@ describe('integrations', () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
+    expect(Object.keys(res.body.data.config)).toEqual(['api_key', 'domain', 'region']); // catalog order
     const id = res.body.data.id;
     const shown = await t.get(`/api/v1/integrations/${id}`, { key });
     expect(shown.body.data).toEqual(res.body.data);
