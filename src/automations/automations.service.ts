@@ -7,6 +7,7 @@ import { findInWorkspace } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
 import { publicUrlProblem } from '../common/net/ssrf-guard';
 import type { Page } from '../common/pagination/paginated-response';
+import { rejectNulls } from '../common/validation/not-null';
 import { isoTimestamp } from '../common/time';
 import type { StoredAction } from './automation-definition';
 import { Automation } from './automation.entity';
@@ -62,6 +63,7 @@ export class AutomationsService {
   /** Partial update; a trigger or actions, when sent, replace the stored ones as a whole. */
   async update(workspaceId: number, id: number, dto: UpdateAutomationDto): Promise<Automation> {
     const automation = await this.get(workspaceId, id);
+    rejectNulls(dto, ['name', 'is_active', 'trigger', 'actions']);
     const def = await this.definition(workspaceId, dto.trigger, dto.actions, automation.actions);
     if (def.trigger) {
       automation.triggerType = def.trigger.type;

@@ -6,6 +6,7 @@ import { sqlDirection } from '../common/crud/sorting';
 import { findInWorkspace } from '../common/crud/workspace-scope';
 import { ApiException, FieldErrors } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
+import { rejectNulls } from '../common/validation/not-null';
 import { isoTimestamp } from '../common/time';
 import { CreateIntegrationDto, IntegrationFiltersDto, UpdateIntegrationDto } from './dto/integration.dto';
 import { IntegrationResponse, IntegrationTypeResponse } from './dto/integration.response';
@@ -66,6 +67,7 @@ export class IntegrationsService {
   /** Partial update; a config, when sent, replaces the stored one (masked secrets resolve to the stored values). */
   async update(workspaceId: number, id: number, dto: UpdateIntegrationDto): Promise<Integration> {
     const integration = await this.get(workspaceId, id);
+    rejectNulls(dto, ['type', 'name', 'config', 'is_active']);
     if (dto.type !== undefined && dto.type !== integration.type)
       throw ApiException.field('type', 'The type of an integration cannot be changed.');
     if (dto.config !== undefined) {

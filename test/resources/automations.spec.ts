@@ -109,6 +109,8 @@ describe('automations', () => {
       'trigger.conditions.0.operator',
     ]);
     expect((await t.patch(url, { run_count: 3 }, { key })).status).toBe(422);
+    const nulls = await t.patch(url, { name: null, is_active: null }, { key });
+    expect(Object.keys(nulls.body.errors).sort()).toEqual(['is_active', 'name']);
   });
 
   it('filters by is_active and trigger_type and sorts by name', async () => {

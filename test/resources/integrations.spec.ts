@@ -180,6 +180,13 @@ describe('integrations', () => {
     const res = await t.patch(`/api/v1/integrations/${body.data.id}`, { type: 'webhook' }, { key });
     expect(res.status).toBe(422);
     expect(Object.keys(res.body.errors)).toEqual(['type']);
+    const nulls = await t.put(
+      `/api/v1/integrations/${body.data.id}`,
+      { name: null, is_active: null },
+      { key },
+    );
+    expect(nulls.status).toBe(422);
+    expect(Object.keys(nulls.body.errors).sort()).toEqual(['is_active', 'name']);
     expect(
       (await t.patch(`/api/v1/integrations/${body.data.id}`, { type: 'zapier', name: 'Z2' }, { key })).status,
     ).toBe(200);
