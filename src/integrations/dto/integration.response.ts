@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CONFIG_FIELD_TYPES, type ConfigFieldType } from '../integration-types';
+import { CONFIG_FIELD_TYPES, type ConfigFieldType, integrationType } from '../integration-types';
 import { CONFIG_SCHEMA } from './integration.dto';
 
 export class IntegrationResponse {
@@ -54,7 +54,10 @@ export class IntegrationTypeResponse {
   name: string;
   /** @example "Sends e-mail to leads through a Mailgun domain." */
   description: string;
-  @ApiProperty({ type: () => [IntegrationConfigFieldResponse] })
+  @ApiProperty({
+    type: () => [IntegrationConfigFieldResponse],
+    example: integrationType('mailgun')?.config_fields,
+  })
   config_fields: IntegrationConfigFieldResponse[];
 }
 
