@@ -44,6 +44,11 @@ export class AutomationCondition {
   value?: unknown;
 }
 
+const CONDITIONS_EXAMPLE = [
+  { field: 'source', operator: 'equals', value: 'website' },
+  { field: 'lead_score', operator: 'gt', value: 50 },
+];
+
 export class AutomationTriggerInput {
   @ApiProperty({ enum: TRIGGER_TYPES, example: 'lead.created' })
   type: string;
@@ -52,6 +57,7 @@ export class AutomationTriggerInput {
     type: () => [AutomationCondition],
     maxItems: MAX_CONDITIONS,
     description: 'All must hold for the actions to run (default: none).',
+    example: CONDITIONS_EXAMPLE,
   })
   conditions?: AutomationCondition[];
 }
@@ -60,7 +66,11 @@ export class AutomationTrigger {
   @ApiProperty({ enum: TRIGGER_TYPES, example: 'lead.created' })
   type: string;
 
-  @ApiProperty({ type: () => [AutomationCondition], description: 'All must hold for the actions to run.' })
+  @ApiProperty({
+    type: () => [AutomationCondition],
+    description: 'All must hold for the actions to run.',
+    example: CONDITIONS_EXAMPLE,
+  })
   conditions: AutomationCondition[];
 }
 
