@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../../src/common/crypto/secret-box';
+import { IntegrationsService } from '../../src/integrations/integrations.service';
 import { TestApp } from '../support/test-app';
 
 const KEY = randomBytes(32);
@@ -11,12 +12,15 @@ const MAILGUN = { api_key: API_KEY, domain: 'mg.example.com', region: 'eu' };
 describe('integrations', () => {
   let t: TestApp;
   let key: string;
+  let wsId: number;
   let other: string;
   const box = SecretBox.withKey(KEY);
 
   beforeAll(async () => {
     t = await TestApp.start();
-    key = await (await t.workspace('integrations')).key(['*']);
+    const ws = await t.workspace('integrations');
+    wsId = ws.id;
+    key = await ws.key(['*']);
     other = await (await t.workspace('integrations-other')).key(['*']);
   });
   afterAll(() => t.close());
@@ -93,6 +97,9 @@ describe('integrations', () => {
     expect(config.domain).toBe('mg.example.com');
     expect(box.decrypt(config.api_key)).toBe(API_KEY);
     expect(() => SecretBox.withKey(randomBytes(32)).decrypt(config.api_key)).toThrow();
+    const service = t.app.get(IntegrationsService);
+    const entity = await service.get(wsId, body.data.id);
+    expect(service.revealConfig(entity)).toEqual(MAILGUN);
     // The same secret encrypts differently each time (random IV).
     const again = await create({ type: 'mailgun', name: 'Enc2', config: MAILGUN });
     expect((await row(again.body.data.id)).config.api_key).not.toBe(config.api_key);
