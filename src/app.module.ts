@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { BearerStrategy } from './common/auth/bearer.strategy';
 import { ScopesGuard } from './common/auth/scopes.guard';
@@ -17,6 +18,7 @@ import { StrictQueryInterceptor } from './common/validation/strict-query.interce
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
@@ -36,6 +38,8 @@ const DOMAIN_MODULES = [
   TagsModule,
   PipelinesModule,
   UsersModule,
+  IntegrationsModule,
+  AutomationsModule,
 ];
 
 @Module({})

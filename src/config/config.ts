@@ -36,6 +36,14 @@ class Environment {
   })
   LEADHUB_BOOTSTRAP_KEY?: string;
 
+  /** Encrypts stored secrets (see SecretBox); checked here so a bad value fails before anything starts. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'LEADHUB_SECRET_KEY must be 32 bytes written as 64 hex characters or base64',
+  })
+  LEADHUB_SECRET_KEY?: string;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { TestState, withDatabase } from './db';
  * Migrations run once into a template; each test file gets its own copy (CREATE DATABASE … TEMPLATE).
  */
 export default async function globalSetup(): Promise<void> {
+  // Integration secrets need a key; the tests must not write one into ./data.
+  process.env.LEADHUB_SECRET_KEY ??= randomBytes(32).toString('hex');
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   let adminUrl = process.env.DATABASE_URL;
   let embeddedDir: string | undefined;

@@ -1,0 +1,126 @@
+import { LEAD_STATUSES } from '../leads/lead.entity';
+
+/** The vocabulary of automation definitions: triggers, condition fields and operators, actions. */
+
+export const TRIGGER_TYPES = [
+  'lead.created',
+  'lead.updated',
+  'lead.status_changed',
+  'lead.stage_changed',
+  'tag.added',
+  'form.submitted',
+] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+export const OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'in',
+  'gt',
+  'lt',
+  'is_empty',
+  'is_not_empty',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const ACTION_TYPES = [
+  'add_tag',
+  'remove_tag',
+  'assign_user',
+  'set_status',
+  'move_to_stage',
+  'set_field',
+  'send_webhook',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+export const MAX_ACTIONS = 20;
+export const MAX_CONDITIONS = 20;
+export const MAX_IN_VALUES = 100;
+export const CUSTOM_FIELD = /^custom_fields\.([A-Za-z0-9_-]{1,100})$/;
+
+export type Scalar = string | number | boolean;
+
+/**
+ * What a condition field holds, which decides its operators and values:
+ * text (a string), status (a lead status), id (a record id of the workspace), number, boolean,
+ * tags (the lead's tag names), custom (a custom field: any scalar).
+ */
+export type FieldKind =
+  'text' | 'status' | 'user' | 'pipeline' | 'stage' | 'number' | 'boolean' | 'tags' | 'custom';
+
+export const CONDITION_FIELDS: Record<string, FieldKind> = {
+  first_name: 'text',
+  last_name: 'text',
+  email: 'text',
+  phone: 'text',
+  company: 'text',
+  source: 'text',
+  status: 'status',
+  pipeline_id: 'pipeline',
+  pipeline_stage_id: 'stage',
+  assigned_user_id: 'user',
+  lead_score: 'number',
+  starred: 'boolean',
+  tags: 'tags',
+};
+
+const ALL: readonly Operator[] = OPERATORS;
+const EQUALITY: readonly Operator[] = ['equals', 'not_equals', 'in'];
+const PRESENCE: readonly Operator[] = ['is_empty', 'is_not_empty'];
+
+export const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
+  text: ['equals', 'not_equals', 'contains', 'in', ...PRESENCE],
+  status: EQUALITY,
+  user: [...EQUALITY, ...PRESENCE],
+  pipeline: [...EQUALITY, ...PRESENCE],
+  stage: [...EQUALITY, ...PRESENCE],
+  number: [...EQUALITY, 'gt', 'lt'],
+  boolean: ['equals', 'not_equals'],
+  tags: ['contains', 'in', ...PRESENCE],
+  custom: ALL,
+};
+
+export const VALUELESS_OPERATORS: readonly Operator[] = PRESENCE;
+
+/** Lead fields `set_field` may write (status, stage and owner have their own actions). */
+export const SETTABLE_FIELDS: Record<string, 'required_text' | 'text' | 'email' | 'integer' | 'boolean'> = {
+  first_name: 'required_text',
+  last_name: 'text',
+  email: 'email',
+  phone: 'text',
+  company: 'text',
+  source: 'text',
+  notes: 'text',
+  lead_score: 'integer',
+  starred: 'boolean',
+};
+
+/** Each action's parameters besides `type`: required ones, then optional ones. */
+export const ACTION_PARAMS: Record<ActionType, { required: string[]; optional: string[] }> = {
+  add_tag: { required: ['tag'], optional: [] },
+  remove_tag: { required: ['tag'], optional: [] },
+  assign_user: { required: ['user_id'], optional: [] },
+  set_status: { required: ['status'], optional: [] },
+  move_to_stage: { required: ['stage_id'], optional: [] },
+  set_field: { required: ['field', 'value'], optional: [] },
+  send_webhook: { required: ['url'], optional: ['secret'] },
+};
+
+export { LEAD_STATUSES };
+
+export interface StoredCondition {
+  field: string;
+  operator: Operator;
+  value?: Scalar | Scalar[];
+}
+
+export type StoredAction =
+  | { type: 'add_tag' | 'remove_tag'; tag: string }
+  | { type: 'assign_user'; user_id: number }
+  | { type: 'set_status'; status: string }
+  | { type: 'move_to_stage'; stage_id: number }
+  | { type: 'set_field'; field: string; value: Scalar | null }
+  /** `secret`: a SecretBox token at rest, masked in responses. */
+  | { type: 'send_webhook'; url: string; secret?: string };

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { UpdateType } from '../../common/crud/update-type';
+import { IsOmittable } from '../../common/validation/omittable';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { INTEGRATION_TYPE_NAMES } from '../integration-types';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const CONFIG_SCHEMA = {
+  type: 'object' as const,
+  additionalProperties: { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] },
+};
+
+export class CreateIntegrationDto {
+  /**
+   * One of the types of `GET /integrations/types`; cannot be changed later.
+   * @example "mailgun"
+   */
+  @ApiProperty({ enum: INTEGRATION_TYPE_NAMES })
+  @IsString()
+  @IsIn(INTEGRATION_TYPE_NAMES)
+  type: string;
+
+  /** @example "Mailgun (EU)" */
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiPropertyOptional({
+    ...CONFIG_SCHEMA,
+    description:
+      "Values for the type's config fields (see `GET /integrations/types`): required fields must be present, " +
+      'unknown keys are refused. Secret fields are stored encrypted and returned masked (`••••` + last 4 ' +
+      'characters; shorter than 12 characters: `••••`). On update the config replaces the stored one as a ' +
+      'whole, but a secret sent back exactly as the masked value keeps the stored secret. URL fields must be ' +
+      'public http(s) URLs (no loopback, private or link-local addresses).',
+    example: { api_key: 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0', domain: 'mg.example.com', region: 'eu' },
+  })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  /** Default true. */
+  @IsOmittable()
+  @IsBoolean()
+  is_active?: boolean;
+}
+
+/** Partial; `type` may be sent only with its current value. */
+export class UpdateIntegrationDto extends UpdateType(CreateIntegrationDto) {}
+
+export const INTEGRATION_SORTS = ['name', 'created_at'] as const;
+
+const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class IntegrationFiltersDto extends SortablePaginationQueryDto {
+  /** Only integrations of this type. */
+  @ApiPropertyOptional({ enum: INTEGRATION_TYPE_NAMES })
+  @IsOptional()
+  @IsIn(INTEGRATION_TYPE_NAMES)
+  type?: string;
+
+  /** `true` or `false`. */
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  is_active?: boolean;
+
+  /** Sort field (default created_at). */
+  @IsOptional()
+  @IsIn(INTEGRATION_SORTS)
+  sort: (typeof INTEGRATION_SORTS)[number] = 'created_at';
+}

@@ -1,0 +1,96 @@
+import { SecretBox } from '../common/crypto/secret-box';
+import { FieldErrors } from '../common/errors/api.exception';
+import { publicUrlProblem } from '../common/net/ssrf-guard';
+import { ConfigField, IntegrationType } from './integration-types';
+
+/** A config as stored: plain values, secret fields as SecretBox tokens. */
+export type StoredConfig = Record<string, string | number | boolean>;
+
+const MAX_STRING = 2000;
+const MAX_URL = 2048;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Checks a submitted config against its type and returns what to store, with errors by `config.KEY`.
+ * Rules: unknown keys are refused; an absent, null or empty value counts as not given (an error for a
+ * required field); secret fields are encrypted, and a secret sent back exactly as the mask the API
+ * returned keeps the stored value (the config replaces the previous one as a whole otherwise).
+ */
+export async function prepareConfig(
+  type: IntegrationType,
+  submitted: unknown,
+  stored: StoredConfig | undefined,
+  box: SecretBox,
+): Promise<{ config: StoredConfig; errors: FieldErrors }> {
+  const errors: FieldErrors = {};
+  const config: StoredConfig = {};
+  if (submitted === null || typeof submitted !== 'object' || Array.isArray(submitted)) {
+    return { config, errors: { config: ['The config field must be an object.'] } };
+  }
+  const input = submitted as Record<string, unknown>;
+  const known = new Set(type.config_fields.map((f) => f.name));
+  for (const key of Object.keys(input))
+    if (!known.has(key))
+      errors[`config.${key}`] = [`The config.${key} field is not allowed for ${type.type}.`];
+
+  for (const f of type.config_fields) {
+    const path = `config.${f.name}`;
+    const value = input[f.name];
+    if (value === undefined || value === null || value === '') {
+      if (f.required) errors[path] = [`The ${path} field is required.`];
+      continue;
+    }
+    if (f.secret && typeof value === 'string' && SecretBox.looksMasked(value)) {
+      const previous = stored?.[f.name];
+      const resolved = box.resolveSubmitted(value, typeof previous === 'string' ? previous : undefined);
+      if (resolved.kind === 'keep') config[f.name] = resolved.value;
+      else
+        errors[path] = [
+          `The ${path} field is a masked value that does not match the stored secret; send the secret in full.`,
+        ];
+      continue;
+    }
+    const problem = await checkValue(f, value, path);
+    if (problem) errors[path] = [problem];
+    else config[f.name] = f.secret ? box.encrypt(value as string) : (value as string | number | boolean);
+  }
+  return { config, errors };
+}
+
+async function checkValue(f: ConfigField, value: unknown, path: string): Promise<string | undefined> {
+  switch (f.type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `The ${path} field must be a boolean.`;
+    case 'integer':
+      return Number.isSafeInteger(value) ? undefined : `The ${path} field must be an integer.`;
+    case 'email':
+      if (typeof value !== 'string') return `The ${path} field must be a string.`;
+      return EMAIL.test(value) && value.length <= 320
+        ? undefined
+        : `The ${path} field must be a valid email address.`;
+    case 'url':
+      if (typeof value !== 'string') return `The ${path} field must be a string.`;
+      if (value.length > MAX_URL) return `The ${path} field must not be longer than ${MAX_URL} characters.`;
+      return publicUrlProblem(value, path);
+    case 'string':
+      if (typeof value !== 'string') return `The ${path} field must be a string.`;
+      if (value.length > MAX_STRING)
+        return `The ${path} field must not be longer than ${MAX_STRING} characters.`;
+      if (f.options && !f.options.includes(value))
+        return `The ${path} field must be one of: ${f.options.join(', ')}.`;
+      return undefined;
+  }
+}
+
+/** The config as responses show it: in the catalog's field order, secret fields masked. */
+export function maskConfig(type: IntegrationType | undefined, stored: StoredConfig, box: SecretBox) {
+  const out: Record<string, string | number | boolean> = {};
+  const order = [...(type?.config_fields.map((f) => f.name) ?? []), ...Object.keys(stored).sort()];
+  for (const key of order) {
+    if (!(key in stored) || key in out) continue;
+    const f = type?.config_fields.find((x) => x.name === key);
+    const value = stored[key];
+    out[key] = f?.secret || SecretBox.isEncrypted(value) ? box.maskStored(String(value)) : value;
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { SecretBox } from '../common/crypto/secret-box';
+import { sqlDirection } from '../common/crud/sorting';
+import { findInWorkspace } from '../common/crud/workspace-scope';
+import { ApiException, FieldErrors } from '../common/errors/api.exception';
+import type { Page } from '../common/pagination/paginated-response';
+import { isoTimestamp } from '../common/time';
+import { CreateIntegrationDto, IntegrationFiltersDto, UpdateIntegrationDto } from './dto/integration.dto';
+import { IntegrationResponse, IntegrationTypeResponse } from './dto/integration.response';
+import { prepareConfig, maskConfig, StoredConfig } from './integration-config';
+import { INTEGRATION_TYPES, integrationType, IntegrationType } from './integration-types';
+import { Integration } from './integration.entity';
+
+const SORT_COLUMNS = { name: 'lower(i.name)', created_at: 'i.created_at' } as const;
+
+@Injectable()
+export class IntegrationsService {
+  constructor(
+    @InjectRepository(Integration) private readonly integrations: Repository<Integration>,
+    private readonly box: SecretBox,
+  ) {}
+
+  types(): IntegrationTypeResponse[] {
+    return INTEGRATION_TYPES.map((t) => ({
+      ...t,
+      config_fields: t.config_fields.map((f) => ({ ...f, options: f.options && [...f.options] })),
+    }));
+  }
+
+  async list(workspaceId: number, q: IntegrationFiltersDto): Promise<Page<Integration>> {
+    const qb = this.integrations
+      .createQueryBuilder('i')
+      .where('i.workspace_id = :workspaceId', { workspaceId });
+    if (q.type) qb.andWhere('i.type = :type', { type: q.type });
+    if (q.is_active !== undefined) qb.andWhere('i.is_active = :active', { active: q.is_active });
+    const dir = sqlDirection(q.direction);
+    const [items, total] = await qb
+      .orderBy(SORT_COLUMNS[q.sort], dir)
+      .addOrderBy('i.id', dir)
+      .take(q.per_page)
+      .skip((q.page - 1) * q.per_page)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  get(workspaceId: number, id: number): Promise<Integration> {
+    return findInWorkspace(this.integrations, workspaceId, id, 'integration');
+  }
+
+  async create(workspaceId: number, dto: CreateIntegrationDto): Promise<Integration> {
+    const type = integrationType(dto.type)!; // the DTO allows only catalog types
+    const config = await this.config(type, dto.config ?? {}, undefined);
+    return this.integrations.save(
+      this.integrations.create({
+        workspaceId,
+        type: type.type,
+        name: dto.name,
+        config,
+        isActive: dto.is_active ?? true,
+      }),
+    );
+  }
+
+  /** Partial update; a config, when sent, replaces the stored one (masked secrets resolve to the stored values). */
+  async update(workspaceId: number, id: number, dto: UpdateIntegrationDto): Promise<Integration> {
+    const integration = await this.get(workspaceId, id);
+    if (dto.type !== undefined && dto.type !== integration.type)
+      throw ApiException.field('type', 'The type of an integration cannot be changed.');
+    if (dto.config !== undefined) {
+      const type = integrationType(integration.type);
+      if (!type) throw ApiException.field('type', `The type ${integration.type} is no longer supported.`);
+      integration.config = await this.config(type, dto.config, integration.config);
+    }
+    if (dto.name !== undefined) integration.name = dto.name;
+    if (dto.is_active !== undefined) integration.isActive = dto.is_active;
+    return this.integrations.save(integration);
+  }
+
+  async remove(workspaceId: number, id: number): Promise<void> {
+    const { affected } = await this.integrations.delete({ id, workspaceId });
+    if (!affected) throw ApiException.notFound('integration');
+  }
+
+  /** The plaintext config, secrets decrypted: for the code that calls the integration, never for a response. */
+  revealConfig(integration: Integration): StoredConfig {
+    const type = integrationType(integration.type);
+    const out: StoredConfig = { ...integration.config };
+    for (const f of type?.config_fields ?? [])
+      if (f.secret && typeof out[f.name] === 'string') out[f.name] = this.box.decrypt(out[f.name] as string);
+    return out;
+  }
+
+  toResponse = (i: Integration): IntegrationResponse => ({
+    id: i.id,
+    type: i.type,
+    name: i.name,
+    config: maskConfig(integrationType(i.type), i.config, this.box),
+    is_active: i.isActive,
+    created_at: isoTimestamp(i.createdAt),
+    updated_at: isoTimestamp(i.updatedAt),
+  });
+
+  private async config(type: IntegrationType, submitted: unknown, stored: StoredConfig | undefined) {
+    const { config, errors } = await prepareConfig(type, submitted, stored, this.box);
+    if (Object.keys(errors).length) throw ApiException.validation(errors as FieldErrors);
+    return config;
+  }
+}
