@@ -111,6 +111,7 @@ function finalize(doc: Json): Json {
       }
     }
   }
+  walkSchemas(doc, tightenSchema);
   const used = new Set(
     Object.values<Json>(doc.paths).flatMap((item) =>
       Object.values<Json>(item).flatMap((op) => op.tags ?? []),
@@ -120,6 +121,42 @@ function finalize(doc: Json): Json {
   doc.paths = sortKeys(doc.paths);
   doc.components.schemas = sortKeys(doc.components.schemas ?? {});
   return doc;
+}
+
+const INT32 = { min: -2147483648, max: 2147483647 };
+
+/** Facts true of every schema here, stated for clients and linters: integers are int32 columns, `*_at` are timestamps. */
+function tightenSchema(schema: Json, name?: string): void {
+  if (schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer'))) {
+    schema.format ??= 'int32';
+    schema.minimum ??= INT32.min;
+    schema.maximum ??= INT32.max;
+  }
+  if (name?.endsWith('_at') && (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string')))) {
+    schema.format ??= 'date-time';
+  }
+}
+
+/** Calls `visit` on every schema of the document (components, parameters, bodies, responses), depth first. */
+function walkSchemas(doc: Json, visit: (schema: Json, name?: string) => void): void {
+  const seen = new Set<Json>();
+  const walk = (schema: Json | undefined, name?: string) => {
+    if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+    seen.add(schema);
+    if (!schema.$ref) visit(schema, name);
+    for (const [k, v] of Object.entries<Json>(schema.properties ?? {})) walk(v, k);
+    walk(schema.items, name);
+    if (schema.additionalProperties && typeof schema.additionalProperties === 'object') walk(schema.additionalProperties);
+    for (const list of [schema.allOf, schema.oneOf, schema.anyOf]) for (const s of list ?? []) walk(s);
+  };
+  for (const s of Object.values<Json>(doc.components?.schemas ?? {})) walk(s);
+  for (const item of Object.values<Json>(doc.paths)) {
+    for (const op of Object.values<Json>(item)) {
+      for (const p of op.parameters ?? []) walk(p.schema, p.name);
+      for (const media of Object.values<Json>(op.requestBody?.content ?? {})) walk(media.schema);
+      for (const r of Object.values<Json>(op.responses ?? {})) for (const media of Object.values<Json>(r.content ?? {})) walk(media.schema);
+    }
+  }
 }
 
 function sortKeys(o: Json): Json {

@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import type { PaginationQueryDto } from './pagination-query.dto';
+import { MAX_PER_PAGE, type PaginationQueryDto } from './pagination-query.dto';
 
 export class PageMeta {
   @ApiProperty({ type: 'integer', example: 1 })
@@ -79,7 +79,7 @@ export function paginated<T, R>(
 /** Named schema `PaginatedX` = `{data: X[], meta, links}` for the document. */
 export function Paginated<T>(model: Type<T>) {
   class PaginatedEnvelope {
-    @ApiProperty({ type: () => [model] })
+    @ApiProperty({ type: () => [model], maxItems: MAX_PER_PAGE })
     data: T[];
     @ApiProperty({ type: () => PageMeta })
     meta: PageMeta;
