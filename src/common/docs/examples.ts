@@ -2,7 +2,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** An example value composed from a schema's property examples (resolving $refs), for every response. */
 export function buildExample(schema: Json | undefined, doc: Json, depth = 0): unknown {
-  if (!schema || depth > 8) return undefined;
+  if (!schema || depth > 16) return undefined;
   if (schema.$ref) return buildExample(resolve(schema.$ref, doc), doc, depth + 1);
   if (schema.example !== undefined) return schema.example;
   if (schema.examples?.length) return schema.examples[0];
