@@ -66,6 +66,28 @@ describe('platform: health, auth, scopes, errors', () => {
     expect((await t.get('/api/v1/tags', { key: k })).status).toBe(401);
   });
 
+  it('records last_used_at in batches, not with a write per request', async () => {
+    const ws = await t.workspace('last-used');
+    const k = await ws.key(['read:tags']);
+    const before = await t.sql<{ last_used_at: Date | null }>(
+      'SELECT last_used_at FROM api_keys WHERE workspace_id = $1',
+      [ws.id],
+    );
+    expect(before[0].last_used_at).toBeNull();
+    for (let i = 0; i < 3; i++) expect((await t.get('/api/v1/tags', { key: k })).status).toBe(200);
+    const unflushed = await t.sql<{ last_used_at: Date | null }>(
+      'SELECT last_used_at FROM api_keys WHERE workspace_id = $1',
+      [ws.id],
+    );
+    expect(unflushed[0].last_used_at).toBeNull(); // no write on the request path
+    await t.app.get(ApiKeysService).flushLastUsed();
+    const after = await t.sql<{ last_used_at: Date }>(
+      'SELECT last_used_at FROM api_keys WHERE workspace_id = $1',
+      [ws.id],
+    );
+    expect(Date.now() - new Date(after[0].last_used_at).getTime()).toBeLessThan(60_000);
+  });
+
   it('403 FORBIDDEN when the key lacks the scope, with rate-limit headers', async () => {
     const ws = await t.workspace('scoped');
     const readOnly = await ws.key(['read:tags']);
