@@ -132,7 +132,10 @@ function tightenSchema(schema: Json, name?: string): void {
     schema.minimum ??= INT32.min;
     schema.maximum ??= INT32.max;
   }
-  if (name?.endsWith('_at') && (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string')))) {
+  if (
+    name?.endsWith('_at') &&
+    (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string')))
+  ) {
     schema.format ??= 'date-time';
   }
 }
@@ -146,7 +149,8 @@ function walkSchemas(doc: Json, visit: (schema: Json, name?: string) => void): v
     if (!schema.$ref) visit(schema, name);
     for (const [k, v] of Object.entries<Json>(schema.properties ?? {})) walk(v, k);
     walk(schema.items, name);
-    if (schema.additionalProperties && typeof schema.additionalProperties === 'object') walk(schema.additionalProperties);
+    if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+      walk(schema.additionalProperties);
     for (const list of [schema.allOf, schema.oneOf, schema.anyOf]) for (const s of list ?? []) walk(s);
   };
   for (const s of Object.values<Json>(doc.components?.schemas ?? {})) walk(s);
@@ -154,7 +158,8 @@ function walkSchemas(doc: Json, visit: (schema: Json, name?: string) => void): v
     for (const op of Object.values<Json>(item)) {
       for (const p of op.parameters ?? []) walk(p.schema, p.name);
       for (const media of Object.values<Json>(op.requestBody?.content ?? {})) walk(media.schema);
-      for (const r of Object.values<Json>(op.responses ?? {})) for (const media of Object.values<Json>(r.content ?? {})) walk(media.schema);
+      for (const r of Object.values<Json>(op.responses ?? {}))
+        for (const media of Object.values<Json>(r.content ?? {})) walk(media.schema);
     }
   }
 }
