@@ -1,4 +1,5 @@
 import { ApiKey } from '../api-keys/api-key.entity';
+import { DomainEventRow } from '../events/domain-event.entity';
 import { LeadTag } from '../leads/lead-tag.entity';
 import { Lead } from '../leads/lead.entity';
 import { Pipeline } from '../pipelines/pipeline.entity';
@@ -8,4 +9,4 @@ import { User } from '../users/user.entity';
 import { Workspace } from '../workspaces/workspace.entity';
 
 /** Every entity, for the app, the CLI and the TypeORM CLI data source. */
-export const ENTITIES = [Workspace, ApiKey, User, Tag, Pipeline, Stage, Lead, LeadTag];
+export const ENTITIES = [Workspace, ApiKey, User, Tag, Pipeline, Stage, Lead, LeadTag, DomainEventRow];

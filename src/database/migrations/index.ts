@@ -1,5 +1,12 @@
 import { Platform1764000000000 } from './1764000000000-Platform';
 import { CoreModel1764000100000 } from './1764000100000-CoreModel';
+import { DomainEvents1764000200000 } from './1764000200000-DomainEvents';
+import { LeadIndexes1764000200100 } from './1764000200100-LeadIndexes';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
-export const MIGRATIONS = [Platform1764000000000, CoreModel1764000100000];
+export const MIGRATIONS = [
+  Platform1764000000000,
+  CoreModel1764000100000,
+  DomainEvents1764000200000,
+  LeadIndexes1764000200100,
+];
