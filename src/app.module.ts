@@ -15,7 +15,10 @@ import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { InboundModule } from './inbound/inbound.module';
+import { LeadsModule } from './leads/leads.module';
 import { TagsModule } from './tags/tags.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -27,7 +30,15 @@ export interface AppOptions {
 }
 
 /** Resource modules; each domain registers itself here. */
-const DOMAIN_MODULES = [HealthModule, WorkspacesModule, ApiKeysModule, TagsModule];
+const DOMAIN_MODULES = [
+  HealthModule,
+  WorkspacesModule,
+  ApiKeysModule,
+  EventsModule,
+  TagsModule,
+  LeadsModule,
+  InboundModule,
+];
 
 @Module({})
 export class AppModule {
