@@ -78,15 +78,15 @@ export class LeadIntakeService {
     for (const f of FILLABLE) if (f !== 'first_name' && input[f] != null) values[f] = input[f];
     if (input.status) values.status = input.status;
     if (input.custom_fields) values.custom_fields = input.custom_fields;
-    const id = await insertLead(m, workspaceId, values);
+    const row = await insertLead<LeadRecord>(m, workspaceId, values);
     const added = input.tags?.length
-      ? await addLeadTags(m, id, await ensureTags(m, workspaceId, input.tags))
+      ? await addLeadTags(m, row.id, await ensureTags(m, workspaceId, input.tags))
       : [];
-    const [lead]: LeadRecord[] = await m.query(`SELECT l.*, ${TAGS_OF('l')} FROM leads l WHERE l.id = $1`, [
-      id,
-    ]);
-    await this.events.record(m, createdEvents(lead, added));
-    return id;
+    await this.events.record(
+      m,
+      createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added),
+    );
+    return row.id;
   }
 
   /** Fills only empty fields, adds tags and missing custom_fields keys; never overwrites. */

@@ -27,13 +27,17 @@ export async function ensureTags(
 ): Promise<TagRef[]> {
   const wanted = distinctNames(names);
   if (!wanted.length) return [];
+  // Existing tags are read first, so only really new names reach the INSERT (which would otherwise burn a
+  // sequence value per name on every call, even when it conflicts).
   let rows: TagRef[] = await m.query(
-    `WITH ins AS (
-       INSERT INTO tags (workspace_id, name) SELECT $1, n FROM unnest($2::text[]) AS n
+    `WITH existing AS (
+       SELECT id, name FROM tags
+        WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
+     ins AS (
+       INSERT INTO tags (workspace_id, name)
+       SELECT $1, n FROM unnest($2::text[]) AS n WHERE lower(n) NOT IN (SELECT lower(name) FROM existing)
        ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name)
-     SELECT id, name FROM ins
-     UNION ALL
-     SELECT id, name FROM tags WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)`,
+     SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins`,
     [workspaceId, wanted],
   );
   // A tag committed by a concurrent transaction after this statement's snapshot: read again.

@@ -17,14 +17,18 @@ function columns(values: LeadValues): [string, unknown, string][] {
   return out;
 }
 
-/** Inserts a lead of the workspace; returns its id. A reference deleted meanwhile is a 422 on its field. */
-export async function insertLead(m: EntityManager, workspaceId: number, values: LeadValues): Promise<number> {
+/** Inserts a lead of the workspace; returns its row (without tags). A reference deleted meanwhile is a 422. */
+export async function insertLead<T extends { id: number }>(
+  m: EntityManager,
+  workspaceId: number,
+  values: LeadValues,
+): Promise<T> {
   const cols = columns(values);
   const params = [workspaceId, ...cols.map(([, v]) => v)];
   const sql = `INSERT INTO leads (workspace_id, ${cols.map(([c]) => c).join(', ')})
-               VALUES ($1, ${cols.map(([, , cast], i) => `$${i + 2}${cast}`).join(', ')}) RETURNING id`;
+               VALUES ($1, ${cols.map(([, , cast], i) => `$${i + 2}${cast}`).join(', ')}) RETURNING *`;
   const [row] = await violatedForeignKey(() => m.query(sql, params));
-  return row.id;
+  return row;
 }
 
 /** Updates the given columns and bumps updated_at. */

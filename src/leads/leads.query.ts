@@ -68,13 +68,18 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
   const dir = sqlDirection(q.direction);
   const order = (a: string) => `${SORT_EXPRESSION[q.sort](a)} ${dir}, ${a}.id ${dir}`;
   const filter = where.join(' AND ');
+  // Unfiltered: the exact count kept by triggers (see migration LeadCounts) instead of counting every lead.
+  const total =
+    where.length === 1
+      ? 'SELECT coalesce(sum(n), 0)::int AS total FROM lead_counts WHERE workspace_id = $1'
+      : `SELECT count(*)::int AS total FROM leads l WHERE ${filter}`;
   const limit = param(q.per_page);
   const offset = param((q.page - 1) * q.per_page);
   return {
     sql: `WITH page AS (
             SELECT l.* FROM leads l WHERE ${filter} ORDER BY ${order('l')} LIMIT ${limit} OFFSET ${offset})
           SELECT c.total, p.*, ${TAGS_OF('p')}
-            FROM (SELECT count(*)::int AS total FROM leads l WHERE ${filter}) c
+            FROM (${total}) c
             LEFT JOIN page p ON true
            ORDER BY ${order('p')}`,
     params,

@@ -37,7 +37,7 @@ export class LeadsService {
   async create(workspaceId: number, dto: CreateLeadDto): Promise<LeadRecord> {
     return this.events.transaction(async (m) => {
       const refs = await resolveReferences(m, workspaceId, null, dto);
-      const id = await insertLead(m, workspaceId, { ...fieldsOf(dto), ...refs });
+      const { id } = await insertLead(m, workspaceId, { ...fieldsOf(dto), ...refs });
       const added = dto.tags ? await replaceLeadTags(m, id, await ensureTags(m, workspaceId, dto.tags)) : [];
       const lead = await this.get(workspaceId, id, m);
       await this.events.record(m, createdEvents(lead, added));

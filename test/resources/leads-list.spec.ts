@@ -248,6 +248,25 @@ describe('leads: list, filters, sort, search', () => {
     expect(res.body.meta).toMatchObject({ total: 13, current_page: 5, last_page: 3, from: null, to: null });
   });
 
+  it('the unfiltered total (trigger-kept counts) stays exact through creates, deletes and inbound', async () => {
+    const w = await t.workspace('leads-count');
+    const k = await w.key(['*']);
+    const total = async () => (await t.get('/api/v1/leads?per_page=1', { key: k })).body.meta.total;
+    const real = async () =>
+      (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM leads WHERE workspace_id = $1', [w.id]))[0]
+        .n;
+    expect(await total()).toBe(0);
+    const made = await Promise.all(
+      [...Array(12)].map((_, i) => t.post('/api/v1/leads', { first_name: `C${i}` }, { key: k })),
+    );
+    await t.post('/api/inbound/leads?tenant=leads-count', { email: 'count@example.com' }, { key: k });
+    expect(await total()).toBe(13);
+    for (const r of made.slice(0, 5)) await t.delete(`/api/v1/leads/${r.body.data.id}`, { key: k });
+    expect(await total()).toBe(8);
+    expect(await real()).toBe(8);
+    expect((await t.get('/api/v1/leads?per_page=1&search=c', { key: k })).body.meta.total).toBe(8);
+  });
+
   it.each([
     ['status=won', 'status'],
     ['status=', 'status'],

@@ -2,6 +2,7 @@ import { Platform1764000000000 } from './1764000000000-Platform';
 import { CoreModel1764000100000 } from './1764000100000-CoreModel';
 import { DomainEvents1764000200000 } from './1764000200000-DomainEvents';
 import { LeadIndexes1764000200100 } from './1764000200100-LeadIndexes';
+import { LeadCounts1764000200200 } from './1764000200200-LeadCounts';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CoreModel1764000100000,
   DomainEvents1764000200000,
   LeadIndexes1764000200100,
+  LeadCounts1764000200200,
 ];
