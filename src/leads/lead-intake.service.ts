@@ -6,7 +6,7 @@ import { CUSTOM_FIELDS_MAX_KEYS, type CustomFields, phoneDigits } from './dto/le
 import type { LeadStatus } from './lead.entity';
 import { resolveReferences } from './lead-references';
 import { type LeadRecord, TAGS_OF } from './lead-row';
-import { addLeadTags, ensureTags } from './lead-tags.repository';
+import { ensureAndAddLeadTags } from './lead-tags.repository';
 import { insertLead, type LeadValues, updateLead } from './lead-writes';
 import { createdEvents, updatedEvents } from './lead-events';
 
@@ -79,9 +79,7 @@ export class LeadIntakeService {
     if (input.status) values.status = input.status;
     if (input.custom_fields) values.custom_fields = input.custom_fields;
     const row = await insertLead<LeadRecord>(m, workspaceId, values);
-    const added = input.tags?.length
-      ? await addLeadTags(m, row.id, await ensureTags(m, workspaceId, input.tags))
-      : [];
+    const added = input.tags?.length ? await ensureAndAddLeadTags(m, workspaceId, row.id, input.tags) : [];
     await this.events.record(
       m,
       createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added),
@@ -105,7 +103,7 @@ export class LeadIntakeService {
     }
     const values: LeadValues = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.to]));
     const added = input.tags?.length
-      ? await addLeadTags(m, lead.id, await ensureTags(m, lead.workspace_id, input.tags))
+      ? await ensureAndAddLeadTags(m, lead.workspace_id, lead.id, input.tags)
       : [];
     if (added.length) {
       const tags = [...lead.tags, ...added.map((t) => t.name)].sort(byName);

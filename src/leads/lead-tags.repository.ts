@@ -80,3 +80,35 @@ export async function removeLeadTag(m: EntityManager, workspaceId: number, leadI
   );
   return count > 0;
 }
+
+/**
+ * ensureTags + addLeadTags in one statement (one round trip) for the hot intake path; falls back to the two
+ * steps when a tag was created concurrently (invisible to this statement's snapshot).
+ */
+export async function ensureAndAddLeadTags(
+  m: EntityManager,
+  workspaceId: number,
+  leadId: number,
+  names: readonly string[],
+): Promise<TagRef[]> {
+  const wanted = distinctNames(names);
+  if (!wanted.length) return [];
+  const rows: (TagRef & { added: boolean })[] = await m.query(
+    `WITH existing AS (
+       SELECT id, name FROM tags
+        WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
+     ins AS (
+       INSERT INTO tags (workspace_id, name)
+       SELECT $1, n FROM unnest($2::text[]) AS n WHERE lower(n) NOT IN (SELECT lower(name) FROM existing)
+       ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name),
+     wanted AS (SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins),
+     link AS (
+       INSERT INTO lead_tags (lead_id, tag_id) SELECT $3, id FROM wanted ON CONFLICT DO NOTHING RETURNING tag_id)
+     SELECT w.id, w.name, w.id IN (SELECT tag_id FROM link) AS added FROM wanted w`,
+    [workspaceId, wanted, leadId],
+  );
+  const added = rows.filter((r) => r.added).map(({ id, name }) => ({ id, name }));
+  if (rows.length === wanted.length) return added;
+  const more = await addLeadTags(m, leadId, await ensureTags(m, workspaceId, wanted));
+  return [...added, ...more.filter((t) => !added.some((a) => a.id === t.id))];
+}

@@ -9,7 +9,7 @@ import type { LeadFiltersDto } from './dto/lead-filters.dto';
 import { resolveReferences } from './lead-references';
 import { type LeadRecord, SELECT_LEAD, WRITABLE_FIELDS, type WritableField } from './lead-row';
 import { createdEvents, updatedEvents } from './lead-events';
-import { addLeadTags, ensureTags, removeLeadTag, replaceLeadTags } from './lead-tags.repository';
+import { ensureAndAddLeadTags, ensureTags, removeLeadTag, replaceLeadTags } from './lead-tags.repository';
 import { insertLead, lockLead, type LeadValues, touchLead, updateLead } from './lead-writes';
 import { buildListQuery } from './leads.query';
 
@@ -78,7 +78,7 @@ export class LeadsService {
   async addTag(workspaceId: number, id: number, name: string): Promise<LeadRecord> {
     return this.events.transaction(async (m) => {
       const before = await this.locked(m, workspaceId, id);
-      const added = await addLeadTags(m, id, await ensureTags(m, workspaceId, [name]));
+      const added = await ensureAndAddLeadTags(m, workspaceId, id, [name]);
       if (!added.length) return before;
       await touchLead(m, id);
       const after = await this.get(workspaceId, id, m);
