@@ -16,8 +16,11 @@ export class LeadIndexes1764000200100 implements MigrationInterface {
       IDX_leads_ws_first_name: '("workspace_id", lower("first_name"), "id")',
       IDX_leads_ws_last_name: '("workspace_id", lower("last_name"), "id")',
       IDX_leads_ws_email: '("workspace_id", lower("email"), "id")',
-      IDX_leads_ws_status: '("workspace_id", "status", "created_at", "id")',
-      IDX_leads_ws_source: '("workspace_id", "source", "created_at", "id")',
+      // INCLUDE the other filter columns: counting a combination (status + source, …) is an index-only scan.
+      IDX_leads_ws_status:
+        '("workspace_id", "status", "created_at", "id") INCLUDE ("source", "pipeline_id", "pipeline_stage_id", "assigned_user_id", "starred")',
+      IDX_leads_ws_source:
+        '("workspace_id", "source", "created_at", "id") INCLUDE ("status", "pipeline_id", "pipeline_stage_id", "assigned_user_id", "starred")',
       IDX_leads_ws_pipeline: '("workspace_id", "pipeline_id", "created_at", "id")',
       IDX_leads_ws_stage: '("workspace_id", "pipeline_stage_id", "created_at", "id")',
       IDX_leads_ws_assigned: '("workspace_id", "assigned_user_id", "created_at", "id")',
