@@ -23,6 +23,8 @@ const DURATION = Number(arg('duration', 10));
 const CONNECTIONS = Number(arg('connections', 32));
 const OUT = resolve(root, arg('out', 'docs/benchmarks.md'));
 const log = (m) => process.stdout.write(`${m}\n`);
+/** Interleaved rounds of each list and its ceiling. */
+const ROUNDS = 4;
 const BOOTSTRAP_KEY = 'lh_benchbootstrapkey000000000000000000000';
 
 const freePort = () =>
@@ -102,7 +104,7 @@ async function startCeiling(url, workspaceId) {
   return { child, port };
 }
 
-/** Two halves of one scenario as one result: mean req/s and p50, worst p99. */
+/** Slices of one scenario as one result: mean req/s and p50, worst p99. */
 function merge(parts) {
   const mean = (f) => parts.reduce((a, p) => a + p[f], 0) / parts.length;
   return {
@@ -154,7 +156,7 @@ async function main() {
         `${name.padEnd(34)} ${r.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}`,
       );
     };
-    // The lists and their ceiling run interleaved (ours, ceiling, ours, ceiling; half the duration each), so a
+    // The lists and their ceiling run interleaved (ours, ceiling, ours, ceiling, …: ROUNDS slices of the duration each), so a
     // change in the shared machine's load hits both sides alike.
     for (const [name, path] of [
       ['list (default page)', '/api/v1/leads'],
@@ -162,9 +164,9 @@ async function main() {
     ]) {
       const ours = [];
       const bare = [];
-      for (let i = 0; i < 2; i++) {
-        ours.push(await run({ ...api, path, duration: DURATION / 2 }));
-        bare.push(await run({ port: ceiling.port, key: 'none', path, duration: DURATION / 2 }));
+      for (let i = 0; i < ROUNDS; i++) {
+        ours.push(await run({ ...api, path, duration: DURATION / ROUNDS }));
+        bare.push(await run({ port: ceiling.port, key: 'none', path, duration: DURATION / ROUNDS }));
       }
       record(name, merge(ours));
       record(`ceiling: ${name}`, merge(bare));
@@ -261,7 +263,7 @@ function writeReport({ s, rss, results, targets, dbLabel }) {
     '# Benchmarks\n\nProduced by `npm run bench` (`bench/run.mjs`; `-- --leads 1000000` for a million). Each section is ' +
     'replaced when the benchmark runs again with the same lead count. The machine is shared, so numbers vary between ' +
     'runs; the ceiling is a bare `node:http` + `pg` server running the same list SQL (same pool size), measured in ' +
-    'the same run, interleaved with our list (two halves each) so load changes hit both alike.\n';
+    'the same run, interleaved with our list (four slices each) so load changes hit both alike.\n';
   let doc = existsSync(OUT) ? readFileSync(OUT, 'utf8') : header;
   const re = new RegExp(`<!-- bench:${N} -->[\\s\\S]*?<!-- /bench:${N} -->`);
   doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;

@@ -179,6 +179,7 @@ export async function seed(url, n, log) {
     const indexed = Date.now();
     await c.query('VACUUM ANALYZE leads');
     await c.query('VACUUM ANALYZE lead_tags');
+    await c.query('CHECKPOINT'); // flush the load's dirty pages now, not during the measurements
     const [{ id: sampleId }] = (
       await c.query(`SELECT id FROM leads WHERE workspace_id = $1 ORDER BY id LIMIT 1`, [ws])
     ).rows;
