@@ -19,6 +19,8 @@ export class LeadIndexes1764000200100 implements MigrationInterface {
       // INCLUDE the other filter columns: counting a combination (status + source, …) is an index-only scan.
       IDX_leads_ws_status:
         '("workspace_id", "status", "created_at", "id") INCLUDE ("source", "pipeline_id", "pipeline_stage_id", "assigned_user_id", "starred")',
+      // The most common combination (a dashboard's "new leads from the website"): count and page straight from it.
+      IDX_leads_ws_status_source: '("workspace_id", "status", "source", "created_at", "id")',
       IDX_leads_ws_source:
         '("workspace_id", "source", "created_at", "id") INCLUDE ("status", "pipeline_id", "pipeline_stage_id", "assigned_user_id", "starred")',
       IDX_leads_ws_pipeline: '("workspace_id", "pipeline_id", "created_at", "id")',
@@ -47,6 +49,7 @@ export class LeadIndexes1764000200100 implements MigrationInterface {
       'IDX_leads_ws_last_name',
       'IDX_leads_ws_email',
       'IDX_leads_ws_status',
+      'IDX_leads_ws_status_source',
       'IDX_leads_ws_source',
       'IDX_leads_ws_pipeline',
       'IDX_leads_ws_stage',
