@@ -95,7 +95,9 @@ export class LeadIntakeService {
       if ((lead[f] === null || lead[f] === '') && value != null && value !== '')
         changes[f] = { from: lead[f], to: value };
     }
-    const missing = Object.entries(input.custom_fields ?? {}).filter(([k]) => !(k in lead.custom_fields));
+    const missing = Object.entries(input.custom_fields ?? {}).filter(
+      ([k]) => !Object.hasOwn(lead.custom_fields, k),
+    );
     const room = Math.max(0, CUSTOM_FIELDS_MAX_KEYS - Object.keys(lead.custom_fields).length);
     if (missing.length && room) {
       const merged = { ...lead.custom_fields, ...Object.fromEntries(missing.slice(0, room)) };

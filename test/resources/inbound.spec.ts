@@ -78,7 +78,7 @@ describe('inbound: POST /api/inbound/leads?tenant=SLUG', () => {
         company: 'Overwrite Co',
         phone: '(020) 7946-0958',
         tags: ['two', 'ONE'],
-        custom_fields: { a: 2, b: 'new' },
+        custom_fields: { a: 2, b: 'new', toString: 'x' },
       },
       { key },
     );
@@ -92,7 +92,7 @@ describe('inbound: POST /api/inbound/leads?tenant=SLUG', () => {
       phone: '(020) 7946-0958',
       email: 'merge@example.com',
       tags: ['one', 'two'],
-      custom_fields: { a: 1, b: 'new' },
+      custom_fields: { a: 1, b: 'new', toString: 'x' },
     });
     const types = (await events(t, created.body.lead_id)).map((e) => e.type);
     expect(types).toEqual(['lead.created', 'tag.added', 'lead.updated', 'tag.added']);

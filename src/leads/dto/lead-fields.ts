@@ -23,6 +23,13 @@ export const TrimToNull = () =>
     return v === '' ? null : v;
   });
 
+/**
+ * Keeps custom_fields exactly as sent: class-transformer would silently drop keys that name Object.prototype
+ * members (`toString`, `valueOf`, …) from a nested plain object.
+ */
+export const RawObject = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]);
+
 /** Trims every tag name (the list is de-duplicated case-insensitively by the service). */
 export const TrimEach = () =>
   Transform(({ value }) =>

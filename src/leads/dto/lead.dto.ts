@@ -22,6 +22,7 @@ import {
   IsCustomFields,
   NOTES_MAX,
   PHONE_PATTERN,
+  RawObject,
   TAG_NAME_MAX,
   TAGS_MAX,
   Trim,
@@ -134,6 +135,7 @@ abstract class LeadFieldsDto {
    * Replaces the whole object; `{}` clears it.
    */
   @ApiPropertyOptional(CUSTOM_FIELDS_SCHEMA as unknown as ApiPropertyOptions)
+  @RawObject()
   @IfPresent()
   @IsCustomFields()
   custom_fields?: CustomFields;
