@@ -22,6 +22,8 @@ async function createTag(s: ServerProcess, key: string, name: string) {
   expect(res.status).toBe(201);
 }
 
+jest.setTimeout(180_000); // each test spawns servers and CLI processes
+
 describe('the server on the embedded database (as `npm start` runs it)', () => {
   const dataDir = tempDataDir();
   const env = { DATA_DIR: dataDir, LEADHUB_KEY_CACHE_TTL_MS: '300' };

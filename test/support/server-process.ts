@@ -61,7 +61,7 @@ export class ServerProcess {
 
   /** Stops it with a signal and resolves with the exit code (null when killed). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.proc.exitCode !== null) return this.proc.exitCode;
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.proc.exitCode;
     const exited = new Promise<number | null>((r) => this.proc.once('exit', (code) => r(code)));
     this.proc.kill(signal);
     return exited;
