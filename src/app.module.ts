@@ -16,9 +16,12 @@ import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { InboundModule } from './inbound/inbound.module';
+import { LeadsModule } from './leads/leads.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
@@ -40,6 +43,10 @@ const DOMAIN_MODULES = [
   UsersModule,
   IntegrationsModule,
   AutomationsModule,
+  EventsModule,
+  TagsModule,
+  LeadsModule,
+  InboundModule,
 ];
 
 @Module({})

@@ -1,6 +1,7 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Automation } from '../automations/automation.entity';
 import { Integration } from '../integrations/integration.entity';
+import { DomainEventRow } from '../events/domain-event.entity';
 import { LeadTag } from '../leads/lead-tag.entity';
 import { Lead } from '../leads/lead.entity';
 import { Pipeline } from '../pipelines/pipeline.entity';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   Stage,
   Lead,
   LeadTag,
+  DomainEventRow,
   Integration,
   Automation,
 ];

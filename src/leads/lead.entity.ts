@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Timestamped } from '../common/entities/timestamps';
 
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted', 'lost'] as const;
@@ -6,6 +6,20 @@ export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 // Indexes for every filter and sort (and the trigram search index) are declared in the migrations.
 @Entity('leads')
+// Filter, sort and search indexes (expressions, INCLUDE columns, partial) are written in the migrations.
+@Index('IDX_leads_ws_created', { synchronize: false })
+@Index('IDX_leads_ws_updated', { synchronize: false })
+@Index('IDX_leads_ws_score', { synchronize: false })
+@Index('IDX_leads_ws_first_name', { synchronize: false })
+@Index('IDX_leads_ws_last_name', { synchronize: false })
+@Index('IDX_leads_ws_email', { synchronize: false })
+@Index('IDX_leads_ws_status', { synchronize: false })
+@Index('IDX_leads_ws_source', { synchronize: false })
+@Index('IDX_leads_ws_pipeline', { synchronize: false })
+@Index('IDX_leads_ws_stage', { synchronize: false })
+@Index('IDX_leads_ws_assigned', { synchronize: false })
+@Index('IDX_leads_ws_starred', { synchronize: false })
+@Index('IDX_leads_ws_phone_digits', { synchronize: false })
 export class Lead extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;

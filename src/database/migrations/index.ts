@@ -1,5 +1,8 @@
 import { Platform1764000000000 } from './1764000000000-Platform';
 import { CoreModel1764000100000 } from './1764000100000-CoreModel';
+import { DomainEvents1764000200000 } from './1764000200000-DomainEvents';
+import { LeadIndexes1764000200100 } from './1764000200100-LeadIndexes';
+import { LeadCounts1764000200200 } from './1764000200200-LeadCounts';
 import { StagePositions1764000300000 } from './1764000300000-StagePositions';
 import { Integrations1764000400000 } from './1764000400000-Integrations';
 import { Automations1764000410000 } from './1764000410000-Automations';
@@ -8,6 +11,9 @@ import { Automations1764000410000 } from './1764000410000-Automations';
 export const MIGRATIONS = [
   Platform1764000000000,
   CoreModel1764000100000,
+  DomainEvents1764000200000,
+  LeadIndexes1764000200100,
+  LeadCounts1764000200200,
   StagePositions1764000300000,
   Integrations1764000400000,
   Automations1764000410000,

@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvent, RecordedEvent } from './domain-event';
+
+type Listener = (event: RecordedEvent) => void | Promise<void>;
+
+/**
+ * Durable domain events: `record` writes them to the `domain_events` outbox in the caller's transaction;
+ * `transaction` runs work in a transaction and, once it committed, emits its events in-process to
+ * `onCommitted` listeners. A rolled-back transaction emits nothing (and its rows never existed).
+ */
+@Injectable()
+export class EventsService {
+  private readonly logger = new Logger(EventsService.name);
+  private readonly emitter = new EventEmitter().setMaxListeners(100);
+  private readonly pending = new WeakMap<EntityManager, RecordedEvent[]>();
+
+  constructor(private readonly db: DataSource) {}
+
+  /** Inserts the events (one statement) in the transaction of `manager`. */
+  async record(manager: EntityManager, events: DomainEvent | DomainEvent[]): Promise<RecordedEvent[]> {
+    const list = Array.isArray(events) ? events : [events];
+    if (!list.length) return [];
+    const params: unknown[] = [];
+    const values = list.map((e) => {
+      params.push(e.workspaceId, e.type, e.leadId, JSON.stringify(payload(e)));
+      const n = params.length;
+      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
+    });
+    const rows: { id: string; created_at: Date }[] = await manager.query(
+      `INSERT INTO domain_events (workspace_id, type, lead_id, payload) VALUES ${values.join(', ')}
+       RETURNING id, created_at`,
+      params,
+    );
+    const recorded = list.map((e, i) => ({ ...e, id: String(rows[i].id), createdAt: rows[i].created_at }));
+    const queue = this.pending.get(manager);
+    if (queue) queue.push(...recorded);
+    else this.pending.set(manager, recorded);
+    return recorded;
+  }
+
+  /**
+   * Runs `work` in a transaction and emits the events it recorded after the commit. With `outer` (a caller's
+   * transaction) it runs there instead; that caller's own `transaction` emits once the outer one commits.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
+    if (outer) return work(outer);
+    let manager: EntityManager | undefined;
+    try {
+      const result = await this.db.transaction((m) => {
+        manager = m;
+        return work(m);
+      });
+      this.flush(manager!);
+      return result;
+    } finally {
+      if (manager) this.pending.delete(manager);
+    }
+  }
+
+  /** Listens to events after their transaction committed; returns the unsubscribe function. */
+  onCommitted(listener: Listener): () => void {
+    const wrapped = (event: RecordedEvent) => {
+      try {
+        const r = listener(event);
+        if (r instanceof Promise) r.catch((err) => this.logger.error(err));
+      } catch (err) {
+        this.logger.error(err);
+      }
+    };
+    this.emitter.on('committed', wrapped);
+    return () => this.emitter.off('committed', wrapped);
+  }
+
+  private flush(manager: EntityManager): void {
+    const events = this.pending.get(manager) ?? [];
+    this.pending.delete(manager);
+    for (const e of events) this.emitter.emit('committed', e);
+  }
+}
+
+function payload(e: DomainEvent) {
+  return { workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes };
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Scopes } from '../common/auth/auth.decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiBodyErrors } from '../common/docs/api-responses';
+import { InboundLeadDto, InboundQueryDto } from './dto/inbound-lead.dto';
+import { InboundLeadResponse } from './dto/inbound.response';
+import { InboundService } from './inbound.service';
+
+@ApiTags('Inbound')
+@Controller('inbound/leads')
+export class InboundController {
+  constructor(private readonly inbound: InboundService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Scopes('write:leads')
+  @ApiOperation({
+    summary: 'Receive an inbound lead',
+    description:
+      'For webhooks and no-code tools (Zapier, Make). The key must belong to the workspace named by `tenant` ' +
+      '(otherwise 401). A lead with the same email (case-insensitive) or the same phone digits (7 or more) is a ' +
+      'duplicate: 200 with its id; the submission only fills its empty fields and adds tags and missing ' +
+      'custom_fields keys, never overwriting. Otherwise 201 with the new lead. Exactly one lead results even ' +
+      'when the same submission arrives many times at once.',
+  })
+  @ApiResponse({ status: 201, type: InboundLeadResponse, description: 'A new lead was created.' })
+  @ApiResponse({
+    status: 200,
+    type: InboundLeadResponse,
+    description: 'A duplicate of an existing lead, merged into it.',
+    example: { status: 'duplicate', lead_id: 1842, is_duplicate: true },
+  })
+  @ApiBodyErrors()
+  async receiveInboundLead(
+    @CurrentPrincipal() caller: Principal,
+    @Query() q: InboundQueryDto,
+    @Body() dto: InboundLeadDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<InboundLeadResponse> {
+    const result = await this.inbound.receive(caller, q.tenant, dto);
+    if (result.is_duplicate) res.status(200);
+    return result;
+  }
+}

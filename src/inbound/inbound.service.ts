@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal';
+import { ApiException } from '../common/errors/api.exception';
+import { LeadIntakeService } from '../leads/lead-intake.service';
+import { InboundLeadDto } from './dto/inbound-lead.dto';
+import { InboundLeadResponse } from './dto/inbound.response';
+
+@Injectable()
+export class InboundService {
+  constructor(private readonly intake: LeadIntakeService) {}
+
+  /** The key must belong to the named tenant: another workspace's key (or an unknown slug) is a 401. */
+  async receive(caller: Principal, tenant: string, dto: InboundLeadDto): Promise<InboundLeadResponse> {
+    if (caller.workspaceSlug !== tenant) throw new ApiException('UNAUTHORIZED');
+    const { leadId, isDuplicate } = await this.intake.intake(caller.workspaceId, dto);
+    return { status: isDuplicate ? 'duplicate' : 'created', lead_id: leadId, is_duplicate: isDuplicate };
+  }
+}

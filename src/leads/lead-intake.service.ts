@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Changes } from '../events/domain-event';
+import { EventsService } from '../events/events.service';
+import { CUSTOM_FIELDS_MAX_KEYS, type CustomFields, phoneDigits } from './dto/lead-fields';
+import type { LeadStatus } from './lead.entity';
+import { resolveReferences } from './lead-references';
+import { type LeadRecord, TAGS_OF } from './lead-row';
+import { ensureAndAddLeadTags } from './lead-tags.repository';
+import { insertLead, type LeadValues, updateLead } from './lead-writes';
+import { createdEvents, updatedEvents } from './lead-events';
+
+/** A lead arriving from outside (inbound endpoint, later form submissions); validated by the caller. */
+export interface IntakeInput {
+  email?: string | null;
+  phone?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  company?: string | null;
+  source?: string | null;
+  notes?: string | null;
+  tags?: string[];
+  custom_fields?: CustomFields;
+  /** Applied only when a new lead is created. */
+  status?: LeadStatus;
+  pipeline_id?: number | null;
+  pipeline_stage_id?: number | null;
+  assigned_user_id?: number | null;
+}
+
+export interface IntakeResult {
+  leadId: number;
+  isDuplicate: boolean;
+}
+
+/** A phone matches another only with at least this many digits (so "0" or "112" never merge leads). */
+export const MIN_PHONE_DIGITS_FOR_MATCH = 7;
+/** Fields a duplicate may fill when empty; never overwritten. */
+const FILLABLE = ['first_name', 'last_name', 'email', 'phone', 'company', 'source', 'notes'] as const;
+
+/**
+ * Creates a lead or merges into the one it duplicates (same email, case-insensitive, or same phone digits).
+ * Exactly one lead per email/phone even under concurrency: the transaction takes advisory locks on the
+ * workspace's normalised email and phone keys (always email first, then phone: a fixed order, so no
+ * deadlock) before it looks for a duplicate, so a second identical submission waits and then finds the first.
+ */
+@Injectable()
+export class LeadIntakeService {
+  constructor(private readonly events: EventsService) {}
+
+  /** With `manager`, runs inside the caller's transaction (its events are emitted when that one commits). */
+  intake(workspaceId: number, input: IntakeInput, manager?: EntityManager): Promise<IntakeResult> {
+    return this.events.transaction(async (m) => {
+      const email = input.email?.trim() || null;
+      const digits = phoneDigits(input.phone);
+      const phoneKey = digits && digits.length >= MIN_PHONE_DIGITS_FOR_MATCH ? digits : null;
+      // Target-list entries run left to right: the email lock, then the phone lock (a null key locks nothing).
+      await m.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended('lead-intake:' || $1::int || ':e:' || lower($2), 0)),
+                pg_advisory_xact_lock(hashtextextended('lead-intake:' || $1::int || ':p:' || $3, 0))`,
+        [workspaceId, email, phoneKey],
+      );
+      // A new statement after the locks: its snapshot sees a lead committed by whoever held them before.
+      const [existing]: LeadRecord[] = await m.query(
+        `SELECT l.*, ${TAGS_OF('l')} FROM leads l
+          WHERE l.workspace_id = $1 AND (lower(l.email) = lower($2) OR l.phone_digits = $3)
+          ORDER BY (lower(l.email) = lower($2)) IS TRUE DESC, l.id LIMIT 1 FOR UPDATE OF l`,
+        [workspaceId, email, phoneKey],
+      );
+      if (existing) return { leadId: await this.merge(m, existing, input), isDuplicate: true };
+      return { leadId: await this.create(m, workspaceId, { ...input, email }), isDuplicate: false };
+    }, manager);
+  }
+
+  private async create(m: EntityManager, workspaceId: number, input: IntakeInput): Promise<number> {
+    const refs = await resolveReferences(m, workspaceId, null, input);
+    const values: LeadValues = { ...refs, first_name: input.first_name?.trim() || fallbackName(input) };
+    for (const f of FILLABLE) if (f !== 'first_name' && input[f] != null) values[f] = input[f];
+    if (input.status) values.status = input.status;
+    if (input.custom_fields) values.custom_fields = input.custom_fields;
+    const row = await insertLead<LeadRecord>(m, workspaceId, values);
+    const added = input.tags?.length ? await ensureAndAddLeadTags(m, workspaceId, row.id, input.tags) : [];
+    await this.events.record(
+      m,
+      createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added),
+    );
+    return row.id;
+  }
+
+  /** Fills only empty fields, adds tags and missing custom_fields keys; never overwrites. */
+  private async merge(m: EntityManager, lead: LeadRecord, input: IntakeInput): Promise<number> {
+    const changes: Changes = {};
+    for (const f of FILLABLE) {
+      const value = input[f];
+      if ((lead[f] === null || lead[f] === '') && value != null && value !== '')
+        changes[f] = { from: lead[f], to: value };
+    }
+    const missing = Object.entries(input.custom_fields ?? {}).filter(([k]) => !(k in lead.custom_fields));
+    const room = Math.max(0, CUSTOM_FIELDS_MAX_KEYS - Object.keys(lead.custom_fields).length);
+    if (missing.length && room) {
+      const merged = { ...lead.custom_fields, ...Object.fromEntries(missing.slice(0, room)) };
+      changes.custom_fields = { from: lead.custom_fields, to: merged };
+    }
+    const values: LeadValues = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.to]));
+    const added = input.tags?.length
+      ? await ensureAndAddLeadTags(m, lead.workspace_id, lead.id, input.tags)
+      : [];
+    if (added.length) {
+      const tags = [...lead.tags, ...added.map((t) => t.name)].sort(byName);
+      changes.tags = { from: lead.tags, to: tags };
+    }
+    if (!Object.keys(changes).length) return lead.id;
+    await updateLead(m, lead.workspace_id, lead.id, values);
+    await this.events.record(m, updatedEvents(lead, changes, added));
+    return lead.id;
+  }
+}
+
+/** first_name is required: without one, the email's local part (or the phone, or "Unknown"). */
+function fallbackName(input: IntakeInput): string {
+  const local = input.email?.split('@')[0]?.trim();
+  return (local || input.phone?.trim() || 'Unknown').slice(0, 255);
+}
+
+function byName(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,202 @@
+import { events } from '../support/leads';
+import { TestApp } from '../support/test-app';
+
+describe('inbound: POST /api/inbound/leads?tenant=SLUG', () => {
+  let t: TestApp;
+  let key: string;
+  let ws: { id: number; slug: string };
+  let otherKey: string;
+  let readKey: string;
+  const url = (tenant = 'inbound-acme') => `/api/inbound/leads?tenant=${tenant}`;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    const w = await t.workspace('inbound-acme');
+    ws = w;
+    key = await w.key(['write:leads'], { rateLimit: 100_000 });
+    readKey = await w.key(['read:leads']);
+    otherKey = await (await t.workspace('inbound-other')).key(['*']);
+  });
+  afterAll(() => t.close());
+
+  const leadsWith = (email: string) =>
+    t.sql('SELECT * FROM leads WHERE workspace_id = $1 AND lower(email) = lower($2)', [ws.id, email]);
+
+  it('creates a lead from the reference body: 201 created', async () => {
+    const res = await t.post(
+      url(),
+      {
+        email: 'sarah@example.com',
+        first_name: 'Sarah',
+        last_name: 'Johnson',
+        phone: '+14155551234',
+        company: 'Tech Corp',
+        source: 'zapier',
+        notes: 'Came from newsletter signup',
+        tags: ['newsletter'],
+        custom_fields: { utm_campaign: 'spring-promo' },
+      },
+      { key },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ status: 'created', lead_id: expect.any(Number), is_duplicate: false });
+    const [lead] = await leadsWith('sarah@example.com');
+    expect(lead).toMatchObject({
+      id: res.body.lead_id,
+      first_name: 'Sarah',
+      phone_digits: '14155551234',
+      source: 'zapier',
+      custom_fields: { utm_campaign: 'spring-promo' },
+    });
+    expect((await events(t, lead.id as number)).map((e) => e.type)).toEqual(['lead.created', 'tag.added']);
+  });
+
+  it('derives first_name from the email when absent', async () => {
+    const res = await t.post(url(), { email: 'j.doe+promo@example.com' }, { key });
+    expect(res.status).toBe(201);
+    expect((await leadsWith('j.doe+promo@example.com'))[0].first_name).toBe('j.doe+promo');
+  });
+
+  it('a duplicate by email (any case) is 200 duplicate and only fills empty fields', async () => {
+    const created = await t.post(
+      url(),
+      {
+        email: 'merge@example.com',
+        first_name: 'Orig',
+        company: 'Keep Co',
+        tags: ['one'],
+        custom_fields: { a: 1 },
+      },
+      { key },
+    );
+    const res = await t.post(
+      url(),
+      {
+        email: 'MERGE@Example.com',
+        first_name: 'Other',
+        last_name: 'Filled',
+        company: 'Overwrite Co',
+        phone: '(020) 7946-0958',
+        tags: ['two', 'ONE'],
+        custom_fields: { a: 2, b: 'new' },
+      },
+      { key },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'duplicate', lead_id: created.body.lead_id, is_duplicate: true });
+    const lead = (await t.get(`/api/v1/leads/${created.body.lead_id}`, { key: readKey })).body.data;
+    expect(lead).toMatchObject({
+      first_name: 'Orig',
+      last_name: 'Filled',
+      company: 'Keep Co',
+      phone: '(020) 7946-0958',
+      email: 'merge@example.com',
+      tags: ['one', 'two'],
+      custom_fields: { a: 1, b: 'new' },
+    });
+    const types = (await events(t, created.body.lead_id)).map((e) => e.type);
+    expect(types).toEqual(['lead.created', 'tag.added', 'lead.updated', 'tag.added']);
+  });
+
+  it('a duplicate by phone digits is 200 and fills the missing email', async () => {
+    const created = await t.post(url(), { email: 'phone1@example.com', phone: '+1 (212) 555-0199' }, { key });
+    await t.sql('UPDATE leads SET email = NULL WHERE id = $1', [created.body.lead_id]);
+    const res = await t.post(url(), { email: 'phone2@example.com', phone: '12125550199' }, { key });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'duplicate', lead_id: created.body.lead_id, is_duplicate: true });
+    const [row] = await t.sql('SELECT email FROM leads WHERE id = $1', [created.body.lead_id]);
+    expect(row.email).toBe('phone2@example.com');
+  });
+
+  it('a duplicate that adds nothing records no event', async () => {
+    const created = await t.post(url(), { email: 'same@example.com', first_name: 'Same' }, { key });
+    const n = (await events(t, created.body.lead_id)).length;
+    const res = await t.post(url(), { email: 'same@example.com', first_name: 'Same' }, { key });
+    expect(res.status).toBe(200);
+    expect(await events(t, created.body.lead_id)).toHaveLength(n);
+  });
+
+  it('short phone numbers never merge leads', async () => {
+    const a = await t.post(url(), { email: 'short1@example.com', phone: '112' }, { key });
+    const b = await t.post(url(), { email: 'short2@example.com', phone: '112' }, { key });
+    expect([a.status, b.status]).toEqual([201, 201]);
+  });
+
+  it('50 identical submissions at once make exactly one lead and one "created"', async () => {
+    const body = {
+      email: 'burst@example.com',
+      first_name: 'Burst',
+      phone: '+44 20 7946 0000',
+      tags: ['burst'],
+    };
+    const results = await Promise.all([...Array(50)].map(() => t.post(url(), body, { key })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(49);
+    expect(results.filter((r) => r.body.status === 'created')).toHaveLength(1);
+    expect(new Set(results.map((r) => r.body.lead_id)).size).toBe(1);
+    expect(await leadsWith('burst@example.com')).toHaveLength(1);
+    const created = await t.sql(
+      `SELECT count(*)::int AS n FROM domain_events WHERE type = 'lead.created' AND lead_id = $1`,
+      [results[0].body.lead_id],
+    );
+    expect(created[0].n).toBe(1);
+  });
+
+  it('50 concurrent submissions with different emails but the same phone make one lead', async () => {
+    const results = await Promise.all(
+      [...Array(50)].map((_, i) =>
+        t.post(url(), { email: `samephone${i}@example.com`, phone: '+1 303 555 7777' }, { key }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    const rows = await t.sql(
+      `SELECT id FROM leads WHERE workspace_id = $1 AND phone_digits = '13035557777'`,
+      [ws.id],
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it('401 when the key belongs to another workspace, or the tenant is unknown', async () => {
+    const mismatch = await t.post(url(), { email: 'x@example.com' }, { key: otherKey });
+    expect(mismatch.status).toBe(401);
+    expect(mismatch.body.code).toBe('UNAUTHORIZED');
+    const unknown = await t.post(url('no-such-tenant'), { email: 'x@example.com' }, { key });
+    expect(unknown.status).toBe(401);
+    expect((await t.post(url(), { email: 'x@example.com' })).status).toBe(401);
+    expect(await leadsWith('x@example.com')).toHaveLength(0);
+  });
+
+  it('403 without write:leads', async () => {
+    const read = await (await t.workspace('inbound-read')).key(['read:leads']);
+    expect((await t.post(url('inbound-read'), { email: 'r@example.com' }, { key: read })).status).toBe(403);
+  });
+
+  it.each([
+    [{}, 'email'],
+    [{ email: '' }, 'email'],
+    [{ email: null }, 'email'],
+    [{ email: 'not-an-email' }, 'email'],
+    [{ email: 'a@example.com', first_name: '' }, 'first_name'],
+    [{ email: 'a@example.com', phone: 'nope' }, 'phone'],
+    [{ email: 'a@example.com', tags: 'x' }, 'tags'],
+    [{ email: 'a@example.com', custom_fields: { a: { b: 1 } } }, 'custom_fields'],
+    [{ email: 'a@example.com', status: 'new' }, 'status'],
+    [{ email: 'a@example.com', workspace_id: 1 }, 'workspace_id'],
+  ])('422 for %j naming %s', async (body, field) => {
+    const res = await t.post(url(), body, { key });
+    expect(res.status).toBe(422);
+    expect(Object.keys(res.body.errors)).toEqual([field]);
+  });
+
+  it('422 without a tenant, or with an invalid one', async () => {
+    for (const u of [
+      '/api/inbound/leads',
+      '/api/inbound/leads?tenant=',
+      '/api/inbound/leads?tenant=Not%20A%20Slug',
+    ]) {
+      const res = await t.post(u, { email: 'a@example.com' }, { key });
+      expect(res.status).toBe(422);
+      expect(Object.keys(res.body.errors)).toEqual(['tenant']);
+    }
+  });
+});
