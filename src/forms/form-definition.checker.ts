@@ -84,6 +84,13 @@ export class FormDefinitionChecker extends CheckerBase {
     else if (f.options !== undefined && f.options !== null && type !== undefined)
       this.fail(`${path}.options`, `The ${path}.options field is only allowed for select fields.`);
     const mapsTo = this.mapsTo(f.maps_to, `${path}.maps_to`, type);
+    const limit =
+      mapsTo && Object.hasOwn(MAPPABLE_FIELDS, mapsTo) ? MAPPABLE_FIELDS[mapsTo as 'source'] : OPTION_MAX;
+    if (options?.some((o) => o.length > limit))
+      this.fail(
+        `${path}.options`,
+        `The ${path}.options field must have options of at most ${limit} characters for ${mapsTo}.`,
+      );
     if (Object.keys(this.errors).length !== before) return undefined;
     return { name: name!, label: label!, type: type!, required, options, maps_to: mapsTo ?? null };
   }

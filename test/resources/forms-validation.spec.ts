@@ -1,6 +1,6 @@
 import { seedPipeline, seedUser } from '../support/leads';
 import { TestApp } from '../support/test-app';
-import { validForm } from './forms.spec';
+import { validForm } from './form-fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,6 +72,11 @@ describe('forms: definitions are validated strictly, every error by its path', (
       withField(field({ type: 'select', options: [1] })),
       ['fields.3.options'],
     ],
+    [
+      'an option longer than the lead field it maps to',
+      withField(field({ type: 'select', options: ['s'.repeat(101)], maps_to: 'source' })),
+      ['fields.3.options'],
+    ],
     ['options on a text field', withField(field({ options: ['a'] })), ['fields.3.options']],
     ['unknown maps_to', withField(field({ maps_to: 'salary' })), ['fields.3.maps_to']],
     ['maps_to a non-writable lead field', withField(field({ maps_to: 'status' })), ['fields.3.maps_to']],
@@ -94,7 +99,10 @@ describe('forms: definitions are validated strictly, every error by its path', (
     ],
     [
       'several problems at once',
-      (b) => void (b.fields[0].type = 'x') || void (b.fields[1].label = 5),
+      (b) => {
+        b.fields[0].type = 'x';
+        b.fields[1].label = 5;
+      },
       ['fields.0.type', 'fields.1.label'],
     ],
     ['lead_defaults not an object', defaults(() => 'web'), ['lead_defaults']],

@@ -1,18 +1,8 @@
 import { seedPipeline, seedUser } from '../support/leads';
 import { TestApp } from '../support/test-app';
+import { email, validForm } from './form-fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const email = (local: string) => [local, 'example.com'].join('@');
-
-export const validForm = (): Json => ({
-  name: 'Contact us',
-  fields: [
-    { name: 'first', label: 'First name', type: 'text', required: true, maps_to: 'first_name' },
-    { name: 'email', label: 'Email', type: 'email', maps_to: 'email' },
-    { name: 'budget', label: 'Budget', type: 'select', options: ['small', 'large'] },
-  ],
-});
 
 describe('forms: CRUD', () => {
   let t: TestApp;
