@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { type QueryDeepPartialEntity, QueryFailedError, Repository } from 'typeorm';
 import { sqlDirection } from '../common/crud/sorting';
 import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
@@ -64,12 +64,11 @@ export class FormsService {
     await this.get(workspaceId, id);
     const def = await this.definition(workspaceId, dto.fields, dto.lead_defaults);
     // Only the columns sent, never submissions_count (maintained by concurrent submissions).
-    const changes: Partial<Form> = def.defaults ? defaultColumns(def.defaults) : {};
+    const changes: QueryDeepPartialEntity<Form> = def.defaults ? defaultColumns(def.defaults) : {};
     if (def.fields) changes.fields = def.fields;
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.is_active !== undefined) changes.isActive = dto.is_active;
-    if (Object.keys(changes).length)
-      await this.write(() => this.forms.update({ id, workspaceId }, changes as never));
+    if (Object.keys(changes).length) await this.write(() => this.forms.update({ id, workspaceId }, changes));
     return this.get(workspaceId, id);
   }
 
@@ -104,7 +103,7 @@ export class FormsService {
   }
 }
 
-function defaultColumns(d: LeadDefaults): Partial<Form> {
+function defaultColumns(d: LeadDefaults) {
   return {
     defaultSource: d.source,
     defaultStatus: d.status,
