@@ -27,31 +27,35 @@ export function checkSubmission(
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw ApiException.field('body', 'The request body must be a JSON object of values by field name.');
   const raw = body as Record<string, unknown>;
-  const errors: FieldErrors = {};
-  const fail = (key: string, message: string) => (errors[key] ??= []).push(message);
+  // A Map: a field named `constructor` must not find Object.prototype.constructor in a plain object.
+  const errors = new Map<string, string[]>();
+  const fail = (key: string, message: string) => errors.set(key, [...(errors.get(key) ?? []), message]);
   const known = new Set(fields.map((f) => f.name));
   for (const key of Object.keys(raw))
     if (!known.has(key)) fail(key, `The ${key} field is not a field of this form.`);
 
   const values: SubmittedValues = {};
   const lead: IntakeInput = {};
-  const custom: CustomFields = {};
+  const custom: [string, string | boolean][] = [];
   for (const f of fields) {
-    if (Object.hasOwn(raw, f.name)) values[f.name] = raw[f.name] as string | boolean | null;
-    const value = fieldValue(f, raw[f.name], (m) => fail(f.name, m));
+    // Own properties only: a field named `constructor` must not read Object.prototype.constructor.
+    const given = Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
+    if (given !== undefined) values[f.name] = given as string | boolean | null;
+    const value = fieldValue(f, given, (m) => fail(f.name, m));
     if (value === undefined) continue;
     const target = targetOf(f);
-    if ('custom' in target) custom[target.custom] = value;
+    if ('custom' in target) custom.push([target.custom, value]);
     else lead[target.field] = value as string;
   }
   // The lead needs a first name or an email (a form maps a field to one of them).
   const identity = [...fieldsTo(fields, 'first_name'), ...fieldsTo(fields, 'email')];
-  if (!lead.first_name && !lead.email && identity.every((name) => !errors[name]))
+  if (!lead.first_name && !lead.email && identity.every((name) => !errors.has(name)))
     for (const name of identity)
       fail(name, `The ${name} field is required: a submission needs a value for ${identity.join(' or ')}.`);
-  if (Object.keys(errors).length) throw ApiException.validation(errors);
+  if (errors.size) throw ApiException.validation(Object.fromEntries(errors) as FieldErrors);
 
-  if (Object.keys(custom).length) lead.custom_fields = custom;
+  // fromEntries defines own keys (a custom_fields.__proto__ target stays a plain key).
+  if (custom.length) lead.custom_fields = Object.fromEntries(custom) as CustomFields;
   if (lead.source === undefined && defaults.source !== null) lead.source = defaults.source;
   if (defaults.status !== null) lead.status = defaults.status;
   if (defaults.tags.length) lead.tags = defaults.tags;

@@ -84,4 +84,44 @@ describe('forms: a submission is validated against its form, every error by fiel
     expect(res.body.message).toMatch(/inactive/);
     expect(await t.sql('SELECT id FROM leads WHERE lower(email) = $1', [email('closed')])).toEqual([]);
   });
+
+  it('hostile values and keys never cause a 5xx', async () => {
+    const f = await t.post(
+      '/api/v1/forms',
+      {
+        name: 'Hostile',
+        fields: [
+          ...FIELDS,
+          { name: 'constructor', label: 'Ctor', type: 'text' },
+          { name: 'proto', label: 'Proto', type: 'hidden', maps_to: 'custom_fields.__proto__' },
+        ],
+      },
+      { key },
+    );
+    expect(f.status).toBe(201);
+    const values: unknown[] = [
+      '',
+      ' ',
+      'x'.repeat(20_000),
+      1e308,
+      -0,
+      [],
+      {},
+      [1],
+      { a: { b: 1 } },
+      true,
+      false,
+    ];
+    values.push(null, '\u202e\u{1F600}', "'; DROP TABLE leads; --", `${'a'.repeat(300)}@example.com`);
+    for (const name of [...FIELDS.map((x) => x.name), 'constructor', 'proto', 'toString', 'hasOwnProperty'])
+      for (const v of values) {
+        const res = await submit(f.body.data.id, valid({ mail: email(`hostile.${name}`), [name]: v }));
+        if (![201, 422].includes(res.status))
+          throw new Error(`${name}=${JSON.stringify(v).slice(0, 80)} → ${res.status}`);
+      }
+    const ok = await submit(f.body.data.id, valid({ mail: email('proto.ok'), proto: 'kept' }));
+    expect(ok.status).toBe(201);
+    const lead = await t.get(`/api/v1/leads/${ok.body.data.lead_id}`, { key });
+    expect(Object.keys(lead.body.data.custom_fields)).toContain('__proto__');
+  });
 });
