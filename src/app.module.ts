@@ -20,6 +20,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { FormsModule } from './forms/forms.module';
 import { InboundModule } from './inbound/inbound.module';
 import { LeadsModule } from './leads/leads.module';
 import { TagsModule } from './tags/tags.module';
@@ -47,6 +48,7 @@ const DOMAIN_MODULES = [
   TagsModule,
   LeadsModule,
   InboundModule,
+  FormsModule,
 ];
 
 @Module({})

@@ -2,6 +2,8 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { Automation } from '../automations/automation.entity';
 import { Integration } from '../integrations/integration.entity';
 import { DomainEventRow } from '../events/domain-event.entity';
+import { FormSubmission } from '../forms/form-submission.entity';
+import { Form } from '../forms/form.entity';
 import { LeadTag } from '../leads/lead-tag.entity';
 import { Lead } from '../leads/lead.entity';
 import { Pipeline } from '../pipelines/pipeline.entity';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   DomainEventRow,
   Integration,
   Automation,
+  Form,
+  FormSubmission,
 ];

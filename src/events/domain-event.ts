@@ -4,6 +4,7 @@ export const DOMAIN_EVENT_TYPES = [
   'lead.status_changed',
   'lead.stage_changed',
   'tag.added',
+  'form.submitted',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 

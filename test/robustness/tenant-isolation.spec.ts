@@ -5,6 +5,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 type Ids = Record<string, string>;
 type Post = (url: string, body: unknown) => Promise<Json>;
 
+const isoForm = (name: string) => ({
+  name,
+  fields: [{ name: 'email', label: 'Email', type: 'email', required: true, maps_to: 'email' }],
+});
+
 /**
  * How to make a record of workspace A for every path with ids, and a valid body for each write on it
  * (so that the only reason to refuse is the tenant). A path in the document without a fixture fails the test.
@@ -76,6 +81,14 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
       ).id,
     }),
     body: { name: 'Hijacked' },
+  },
+  '/api/v1/forms/{id}': {
+    create: async (post) => ({ id: (await post('/api/v1/forms', isoForm('Iso form'))).id }),
+    body: { name: 'Hijacked' },
+  },
+  '/api/v1/forms/{id}/submissions': {
+    create: async (post) => ({ id: (await post('/api/v1/forms', isoForm('Iso form 2'))).id }),
+    body: { email: ['hijacker', 'example.com'].join('@') },
   },
 };
 

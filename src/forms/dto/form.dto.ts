@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { UpdateType } from '../../common/crud/update-type';
+import { IsOmittable } from '../../common/validation/omittable';
+import { MAX_FIELDS } from '../form-definition';
+import { FormFieldInput, LeadDefaultsInput } from './form-schema';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateFormDto {
+  /** @example "Contact us" */
+  @ApiProperty({ minLength: 1, maxLength: 255, example: 'Contact us' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiProperty({
+    type: () => [FormFieldInput],
+    minItems: 1,
+    maxItems: MAX_FIELDS,
+    description: 'The fields, in display order. Validated strictly; every problem is reported by its path.',
+    example: [
+      { name: 'name', label: 'Your name', type: 'text', required: true, maps_to: 'first_name' },
+      { name: 'email', label: 'Email', type: 'email', required: true, maps_to: 'email' },
+      { name: 'budget', label: 'Budget', type: 'select', options: ['< 10k', '10k+'] },
+    ],
+  })
+  @IsDefined()
+  fields: unknown;
+
+  @ApiPropertyOptional({
+    type: () => LeadDefaultsInput,
+    description: 'Values for the leads the form creates (default: source "form", nothing else).',
+  })
+  @IsOmittable()
+  @IsDefined()
+  lead_defaults?: unknown;
+
+  /** A submission to an inactive form is refused (422). Default true. */
+  @IsOmittable()
+  @IsBoolean()
+  is_active?: boolean;
+}
+
+/** Partial; `fields` or `lead_defaults`, when sent, replace the stored ones as a whole. */
+export class UpdateFormDto extends UpdateType(CreateFormDto) {}
+
+export const FORM_SORTS = ['name', 'created_at', 'submissions_count'] as const;
+
+const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class FormFiltersDto extends SortablePaginationQueryDto {
+  /** `true` or `false`. */
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  is_active?: boolean;
+
+  /** Matches part of the name, case-insensitive. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  search?: string;
+
+  /** Sort field (default created_at). */
+  @IsOptional()
+  @IsIn(FORM_SORTS)
+  sort: (typeof FORM_SORTS)[number] = 'created_at';
+}

@@ -1,0 +1,64 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { FormField, LeadDefaults } from './form-schema';
+
+export class FormResponse {
+  @ApiProperty({ type: 'integer', example: 3 })
+  id: number;
+  /** @example "Contact us" */
+  name: string;
+  @ApiProperty({ type: () => [FormField] })
+  fields: FormField[];
+  @ApiProperty({ type: () => LeadDefaults })
+  lead_defaults: LeadDefaults;
+  /** @example true */
+  is_active: boolean;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Submissions received (read-only).', example: 12 })
+  submissions_count: number;
+  /** @example "2026-03-28T09:15:00+00:00" */
+  created_at: string;
+  /** @example "2026-03-28T09:15:00+00:00" */
+  updated_at: string;
+}
+
+export class FormSubmissionCreatedResponse {
+  @ApiProperty({ type: 'integer', example: 91 })
+  id: number;
+  @ApiProperty({ type: 'integer', example: 3 })
+  form_id: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'The new lead, or the lead it was merged into.',
+    example: 1842,
+  })
+  lead_id: number;
+  /** true when the submission matched an existing lead (same email or phone) and was merged into it. */
+  @ApiProperty({ example: false })
+  is_duplicate: boolean;
+  /** @example "2026-03-28T09:15:00+00:00" */
+  created_at: string;
+}
+
+export class FormSubmissionResponse {
+  @ApiProperty({ type: 'integer', example: 91 })
+  id: number;
+  @ApiProperty({ type: 'integer', example: 3 })
+  form_id: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'null once the lead was deleted.',
+    example: 1842,
+  })
+  lead_id: number | null;
+  @ApiProperty({ example: false })
+  is_duplicate: boolean;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'null' }] },
+    description: 'The values as submitted, by field name.',
+    example: { name: 'Sarah', email: 'sarah@example.com', budget: '10k+' },
+  })
+  values: Record<string, string | boolean | null>;
+  /** @example "2026-03-28T09:15:00+00:00" */
+  created_at: string;
+}
