@@ -1,5 +1,7 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Automation } from '../automations/automation.entity';
+import { AutomationRun } from '../engine/automation-run.entity';
+import { WebhookDelivery } from '../engine/webhook-delivery.entity';
 import { Integration } from '../integrations/integration.entity';
 import { DomainEventRow } from '../events/domain-event.entity';
 import { LeadTag } from '../leads/lead-tag.entity';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   DomainEventRow,
   Integration,
   Automation,
+  AutomationRun,
+  WebhookDelivery,
 ];

@@ -6,6 +6,7 @@ import { LeadCounts1764000200200 } from './1764000200200-LeadCounts';
 import { StagePositions1764000300000 } from './1764000300000-StagePositions';
 import { Integrations1764000400000 } from './1764000400000-Integrations';
 import { Automations1764000410000 } from './1764000410000-Automations';
+import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   StagePositions1764000300000,
   Integrations1764000400000,
   Automations1764000410000,
+  AutomationRuns1764000600000,
 ];
