@@ -77,6 +77,19 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
     }),
     body: { name: 'Hijacked' },
   },
+  '/api/v1/automations/{id}/runs': {
+    // Inactive: nothing runs, so the owner's snapshot of the (empty) run log stays put.
+    create: async (post) => ({
+      id: (
+        await post('/api/v1/automations', {
+          name: 'Iso runs',
+          is_active: false,
+          trigger: { type: 'lead.updated', conditions: [] },
+          actions: [{ type: 'add_tag', tag: 'iso' }],
+        })
+      ).id,
+    }),
+  },
 };
 
 const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{'));
