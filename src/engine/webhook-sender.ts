@@ -62,7 +62,8 @@ export async function sendWebhook(req: WebhookRequest): Promise<number> {
     'X-LeadHub-Delivery': req.deliveryId,
   };
   if (req.secret !== null) headers['X-LeadHub-Signature'] = signature(req.secret, req.body);
-  const options: RequestOptions = { method: 'POST', headers, lookup, timeout: req.timeoutMs };
+  // A connection of its own (no keep-alive pool): each delivery resolves and checks its address anew.
+  const options: RequestOptions = { method: 'POST', headers, lookup, agent: false, timeout: req.timeoutMs };
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   const status = await new Promise<number>((resolve, reject) => {
     const r = send(target.url, options, (res) => {

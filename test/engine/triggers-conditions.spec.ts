@@ -52,6 +52,11 @@ describe('automation engine: triggers and conditions', () => {
       (l) => Object.keys(expected).every((k) => l.custom_fields[k] === true),
     );
     expect(done.custom_fields).toMatchObject(expected);
+    // The automations' own changes are events too: let the chain settle before counting.
+    await waitFor(
+      () => t.sql(`SELECT 1 FROM domain_events WHERE workspace_id = $1 AND processed_at IS NULL`, [ws.id]),
+      (rows) => rows.length === 0,
+    );
 
     for (const type of types) {
       const runs = await a.runs(automations[type]);
