@@ -70,7 +70,8 @@ export class WorkLoop {
         this.release = undefined;
         resolve();
       };
-      this.timer = setTimeout(this.release, ms);
+      // The HTTP server keeps the process alive, not the worker's naps.
+      this.timer = setTimeout(this.release, ms).unref();
     });
   }
 }
