@@ -16,6 +16,7 @@ import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
+import { EngineModule } from './engine/engine.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
@@ -49,6 +50,7 @@ const DOMAIN_MODULES = [
   LeadsModule,
   InboundModule,
   FormsModule,
+  EngineModule,
 ];
 
 @Module({})

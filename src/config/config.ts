@@ -69,6 +69,29 @@ class Environment {
   @IsInt()
   @Min(0)
   EMBEDDED_PG_PORT = 0;
+
+  /** The automation engine (src/engine/engine-config.ts reads these): 0 turns the in-process worker off. */
+  @IsOptional()
+  @IsIn(['0', '1'])
+  LEADHUB_WORKER?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_WORKER_POLL_MS?: number;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_BACKOFF_MS?: number;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  LEADHUB_WEBHOOK_TIMEOUT_MS?: number;
 }
 
 export interface AppConfig {

@@ -1,5 +1,7 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Automation } from '../automations/automation.entity';
+import { AutomationRun } from '../engine/automation-run.entity';
+import { WebhookDelivery } from '../engine/webhook-delivery.entity';
 import { Integration } from '../integrations/integration.entity';
 import { DomainEventRow } from '../events/domain-event.entity';
 import { FormSubmission } from '../forms/form-submission.entity';
@@ -27,4 +29,6 @@ export const ENTITIES = [
   Automation,
   Form,
   FormSubmission,
+  AutomationRun,
+  WebhookDelivery,
 ];

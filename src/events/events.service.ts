@@ -15,6 +15,10 @@ export class EventsService {
   private readonly logger = new Logger(EventsService.name);
   private readonly emitter = new EventEmitter().setMaxListeners(100);
   private readonly pending = new WeakMap<EntityManager, RecordedEvent[]>();
+  /** Chain depth of the events a transaction records (set by the automation engine while actions run). */
+  private readonly depths = new WeakMap<EntityManager, number>();
+
+  private savepoints = 0;
 
   constructor(private readonly db: DataSource) {}
 
@@ -23,8 +27,9 @@ export class EventsService {
     const list = Array.isArray(events) ? events : [events];
     if (!list.length) return [];
     const params: unknown[] = [];
+    const depth = this.depths.get(manager) ?? 0;
     const values = list.map((e) => {
-      params.push(e.workspaceId, e.type, e.leadId, JSON.stringify(payload(e)));
+      params.push(e.workspaceId, e.type, e.leadId, JSON.stringify(payload(e, depth)));
       const n = params.length;
       return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
     });
@@ -55,7 +60,38 @@ export class EventsService {
       this.flush(manager!);
       return result;
     } finally {
-      if (manager) this.pending.delete(manager);
+      if (manager) {
+        this.pending.delete(manager);
+        this.depths.delete(manager);
+      }
+    }
+  }
+
+  /**
+   * Events recorded in `manager`'s transaction from now on carry this chain depth (`payload.depth`): the number
+   * of automation runs that led to them. 0 (the default) for changes made through the API.
+   */
+  setDepth(manager: EntityManager, depth: number): void {
+    if (depth > 0) this.depths.set(manager, depth);
+    else this.depths.delete(manager);
+  }
+
+  /**
+   * Runs `work` inside a savepoint of `manager`'s transaction: when it throws, its writes and the events it
+   * recorded are undone (and will not be emitted), the transaction goes on, and the error is rethrown.
+   */
+  async savepoint<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    const name = `sp_${++this.savepoints}`;
+    const mark = this.pending.get(manager)?.length ?? 0;
+    await manager.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      await manager.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (err) {
+      await manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      this.pending.get(manager)?.splice(mark);
+      throw err;
     }
   }
 
@@ -80,6 +116,6 @@ export class EventsService {
   }
 }
 
-function payload(e: DomainEvent) {
-  return { workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes };
+function payload(e: DomainEvent, depth: number) {
+  return { workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes, ...(depth ? { depth } : {}) };
 }

@@ -45,8 +45,16 @@ export class LeadsService {
     });
   }
 
-  /** PUT and PATCH: only the fields sent change; nothing changed → no write, no event. */
-  async update(workspaceId: number, id: number, dto: UpdateLeadDto): Promise<LeadRecord> {
+  /**
+   * PUT and PATCH: only the fields sent change; nothing changed → no write, no event. `outer`: run in the
+   * caller's transaction (the automation engine), else in a transaction of its own.
+   */
+  async update(
+    workspaceId: number,
+    id: number,
+    dto: UpdateLeadDto,
+    outer?: EntityManager,
+  ): Promise<LeadRecord> {
     return this.events.transaction(async (m) => {
       const before = await this.locked(m, workspaceId, id);
       const refs = await resolveReferences(m, workspaceId, before, dto);
@@ -63,7 +71,7 @@ export class LeadsService {
       }
       await this.events.record(m, updatedEvents(after, changes, added));
       return after;
-    });
+    }, outer);
   }
 
   async remove(workspaceId: number, id: number): Promise<void> {
@@ -75,7 +83,7 @@ export class LeadsService {
   }
 
   /** Idempotent: adding a tag the lead has changes nothing. */
-  async addTag(workspaceId: number, id: number, name: string): Promise<LeadRecord> {
+  async addTag(workspaceId: number, id: number, name: string, outer?: EntityManager): Promise<LeadRecord> {
     return this.events.transaction(async (m) => {
       const before = await this.locked(m, workspaceId, id);
       const added = await ensureAndAddLeadTags(m, workspaceId, id, [name]);
@@ -87,11 +95,11 @@ export class LeadsService {
         updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), added),
       );
       return after;
-    });
+    }, outer);
   }
 
   /** Idempotent: removing a tag the lead does not have (or an unknown tag) changes nothing. */
-  async removeTag(workspaceId: number, id: number, name: string): Promise<LeadRecord> {
+  async removeTag(workspaceId: number, id: number, name: string, outer?: EntityManager): Promise<LeadRecord> {
     return this.events.transaction(async (m) => {
       const before = await this.locked(m, workspaceId, id);
       if (!(await removeLeadTag(m, workspaceId, id, name))) return before;
@@ -102,7 +110,7 @@ export class LeadsService {
         updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), []),
       );
       return after;
-    });
+    }, outer);
   }
 
   private async locked(m: EntityManager, workspaceId: number, id: number): Promise<LeadRecord> {

@@ -75,6 +75,7 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
       id: (
         await post('/api/v1/automations', {
           name: 'Iso',
+          is_active: false, // an active one would change the owner's leads while the matrix runs
           trigger: { type: 'lead.created', conditions: [] },
           actions: [{ type: 'set_status', status: 'contacted' }],
         })
@@ -89,6 +90,19 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
   '/api/v1/forms/{id}/submissions': {
     create: async (post) => ({ id: (await post('/api/v1/forms', isoForm('Iso form 2'))).id }),
     body: { email: ['hijacker', 'example.com'].join('@') },
+  },
+  '/api/v1/automations/{id}/runs': {
+    // Inactive: nothing runs, so the owner's snapshot of the (empty) run log stays put.
+    create: async (post) => ({
+      id: (
+        await post('/api/v1/automations', {
+          name: 'Iso runs',
+          is_active: false,
+          trigger: { type: 'lead.updated', conditions: [] },
+          actions: [{ type: 'add_tag', tag: 'iso' }],
+        })
+      ).id,
+    }),
   },
 };
 

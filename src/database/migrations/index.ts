@@ -7,6 +7,7 @@ import { StagePositions1764000300000 } from './1764000300000-StagePositions';
 import { Integrations1764000400000 } from './1764000400000-Integrations';
 import { Automations1764000410000 } from './1764000410000-Automations';
 import { Forms1764000500000 } from './1764000500000-Forms';
+import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Integrations1764000400000,
   Automations1764000410000,
   Forms1764000500000,
+  AutomationRuns1764000600000,
 ];

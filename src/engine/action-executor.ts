@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { CUSTOM_FIELD, type StoredAction } from '../automations/automation-definition';
+import type { Automation } from '../automations/automation.entity';
+import { ApiException } from '../common/errors/api.exception';
+import { isoTimestamp } from '../common/time';
+import { ApiValidationPipe } from '../common/validation/api-validation.pipe';
+import { UpdateLeadDto } from '../leads/dto/lead.dto';
+import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
+import { LeadsService } from '../leads/leads.service';
+import type { AppliedAction } from './automation-run.entity';
+import type { ClaimedEvent } from './claimed-event';
+
+/** A webhook an action asked for: stored as a delivery in the run's transaction, sent afterwards. */
+export interface PendingWebhook {
+  id: string;
+  url: string;
+  secret: string | null;
+  eventType: string;
+  payload: Record<string, unknown>;
+}
+
+/** An action that failed: which one, and why (the run records the message). */
+export class ActionError extends Error {
+  constructor(
+    readonly index: number,
+    readonly type: string,
+    readonly cause: unknown,
+  ) {
+    super(`actions.${index} (${type}): ${describe(cause)}`);
+  }
+}
+
+/**
+ * Applies an automation's actions to a lead, in order, through the same service and the same request
+ * validation as the API (so the same events are recorded: the engine's caller sets their chain depth).
+ * Runs in the caller's transaction; throws ActionError at the first failing action.
+ */
+@Injectable()
+export class ActionExecutor {
+  private readonly pipe = new ApiValidationPipe();
+
+  constructor(private readonly leads: LeadsService) {}
+
+  async run(
+    m: EntityManager,
+    automation: Automation,
+    start: LeadRecord,
+    event: ClaimedEvent,
+  ): Promise<{ applied: AppliedAction[]; webhooks: PendingWebhook[] }> {
+    const applied: AppliedAction[] = [];
+    const webhooks: PendingWebhook[] = [];
+    let lead = start;
+    for (const [i, action] of automation.actions.entries()) {
+      try {
+        if (action.type === 'send_webhook') {
+          const hook = webhook(action, lead, event);
+          webhooks.push(hook);
+          applied.push({ type: action.type, url: action.url, delivery_id: hook.id, signed: !!hook.secret });
+          continue;
+        }
+        const after = await this.apply(m, action, lead);
+        applied.push({ ...action, changed: !sameLead(lead, after) });
+        lead = after;
+      } catch (err) {
+        throw new ActionError(i, action.type, err);
+      }
+    }
+    return { applied, webhooks };
+  }
+
+  private async apply(m: EntityManager, action: StoredAction, lead: LeadRecord): Promise<LeadRecord> {
+    const ws = lead.workspace_id;
+    switch (action.type) {
+      case 'add_tag':
+        return this.leads.addTag(ws, lead.id, action.tag, m);
+      case 'remove_tag':
+        return this.leads.removeTag(ws, lead.id, action.tag, m);
+      case 'assign_user':
+        return this.update(m, lead, { assigned_user_id: action.user_id });
+      case 'set_status':
+        return this.update(m, lead, { status: action.status });
+      case 'move_to_stage':
+        return this.update(m, lead, { pipeline_stage_id: action.stage_id });
+      case 'set_field': {
+        const custom = CUSTOM_FIELD.exec(action.field);
+        if (!custom) return this.update(m, lead, { [action.field]: action.value });
+        const fields: Record<string, unknown> = { ...(lead.custom_fields ?? {}) };
+        if (action.value === null) delete fields[custom[1]];
+        else fields[custom[1]] = action.value;
+        return this.update(m, lead, { custom_fields: fields });
+      }
+      case 'send_webhook':
+        throw new Error('send_webhook is not a lead change');
+    }
+  }
+
+  /** A partial update as a PATCH body: validated like one, applied by the same service method. */
+  private async update(
+    m: EntityManager,
+    lead: LeadRecord,
+    body: Record<string, unknown>,
+  ): Promise<LeadRecord> {
+    const dto = (await this.pipe.transform(body, {
+      type: 'body',
+      metatype: UpdateLeadDto,
+      data: '',
+    })) as UpdateLeadDto;
+    return this.leads.update(lead.workspace_id, lead.id, dto, m);
+  }
+}
+
+/** The delivery of a send_webhook action, with the body built now (the lead as the previous actions left it). */
+function webhook(
+  action: Extract<StoredAction, { type: 'send_webhook' }>,
+  lead: LeadRecord,
+  event: ClaimedEvent,
+): PendingWebhook {
+  return {
+    id: randomUUID(),
+    url: action.url,
+    secret: action.secret ?? null,
+    eventType: event.type,
+    payload: {
+      id: Number(event.id),
+      type: event.type,
+      occurred_at: isoTimestamp(event.created_at),
+      workspace: { id: event.workspace_id, slug: event.workspace_slug },
+      data: { lead: toLeadResponse(lead), changes: event.payload.changes ?? {} },
+    },
+  };
+}
+
+function sameLead(a: LeadRecord, b: LeadRecord): boolean {
+  return JSON.stringify(toLeadResponse(a)) === JSON.stringify(toLeadResponse(b));
+}
+
+/** An API error as its message and field messages (what a client of the API would have been told). */
+function describe(err: unknown): string {
+  if (err instanceof ApiException) return [err.message, ...Object.values(err.errors ?? {}).flat()].join(' ');
+  return err instanceof Error ? err.message : String(err);
+}

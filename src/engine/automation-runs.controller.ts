@@ -1,0 +1,36 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
+import { IdPipe } from '../common/crud/id.pipe';
+import { ApiPageResponse, ApiRecordErrors } from '../common/docs/api-responses';
+import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
+import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
+import { RequestUrl } from '../common/pagination/request-url.decorator';
+import { AutomationRunResponse } from './dto/automation-run.response';
+import { RunLogService } from './run-log.service';
+
+@ApiTags('Automations')
+@Controller('v1/automations')
+export class AutomationRunsController {
+  constructor(private readonly runLog: RunLogService) {}
+
+  @Get(':id/runs')
+  @Scopes('read:automations')
+  @ApiOperation({
+    summary: 'List the runs of an automation',
+    description:
+      'Newest first. One entry per event the automation was considered for: whether its actions ran ' +
+      '(`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: chain depth limit). Events are ' +
+      'processed asynchronously, usually within a second of the change.',
+  })
+  @ApiPageResponse(AutomationRunResponse)
+  @ApiRecordErrors()
+  async listAutomationRuns(
+    @WorkspaceId() ws: number,
+    @Param('id', IdPipe) id: number,
+    @Query() q: PaginationQueryDto,
+    @RequestUrl() url: URL,
+  ): Promise<PaginatedResponse<AutomationRunResponse>> {
+    return paginated(await this.runLog.list(ws, id, q), q, url, this.runLog.toResponse);
+  }
+}

@@ -1,0 +1,66 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { TRIGGER_TYPES } from '../../automations/automation-definition';
+import { RUN_STATUSES, type RunStatus } from '../automation-run.entity';
+
+/** One entry of an automation's run log. */
+export class AutomationRunResponse {
+  @ApiProperty({ type: 'integer', example: 311 })
+  id: number;
+
+  @ApiProperty({ type: 'integer', example: 4 })
+  automation_id: number;
+
+  @ApiProperty({ type: 'integer', description: 'The domain event the automation ran on.', example: 9120 })
+  event_id: number;
+
+  @ApiProperty({ enum: TRIGGER_TYPES, example: 'lead.created' })
+  event_type: string;
+
+  @ApiProperty({ type: 'integer', nullable: true, example: 1842 })
+  lead_id: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'How many automation runs led to the event (0: a change made through the API or a form). Events at ' +
+      'depth 5 run no actions: the run is `cut`, so automations that trigger each other cannot loop forever.',
+    example: 0,
+  })
+  depth: number;
+
+  @ApiProperty({
+    enum: RUN_STATUSES,
+    description:
+      '`succeeded`: every action was applied (webhooks were queued; a webhook that finally fails turns the run ' +
+      "`failed`); `failed`: an action failed and none of the run's changes were kept, or a webhook was refused " +
+      'or never delivered; `skipped`: the conditions did not hold (or the lead no longer exists); `cut`: the ' +
+      'conditions held but the chain depth limit was reached.',
+    example: 'succeeded',
+  })
+  status: RunStatus;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description:
+      'The actions applied, in order, with their parameters and `changed` (whether the lead changed); ' +
+      'a webhook shows its `url`, `delivery_id` (the X-LeadHub-Delivery header) and `signed`. Empty unless ' +
+      'the run succeeded.',
+    example: [
+      { type: 'add_tag', tag: 'website', changed: true },
+      { type: 'send_webhook', url: 'https://hooks.example.com/leadhub', delivery_id: '0b9e…', signed: true },
+    ],
+  })
+  actions_applied: Record<string, unknown>[];
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Why the run failed or was cut.',
+    example: null,
+  })
+  error: string | null;
+
+  /** @example "2026-03-28T09:15:00+00:00" */
+  created_at: string;
+}

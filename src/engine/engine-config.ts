@@ -1,0 +1,57 @@
+/**
+ * Settings of the automation engine, from the environment (validated with the rest in src/config/config.ts):
+ * - LEADHUB_WORKER=0 turns the in-process worker off (another instance sharing the database does the work);
+ * - LEADHUB_WORKER_POLL_MS (default 1000): how often the worker looks for work it was not told about
+ *   (events of other instances, deliveries due for a retry, work a crashed instance left);
+ * - LEADHUB_WEBHOOK_BACKOFF_MS (default 30000): the first retry delay; later ones are multiples of it;
+ * - LEADHUB_WEBHOOK_TIMEOUT_MS (default 10000): the time limit of one delivery attempt.
+ */
+export interface EngineConfig {
+  enabled: boolean;
+  pollMs: number;
+  /** Events claimed per transaction. */
+  batchSize: number;
+  /** Events at this depth (this many automation runs led to them) no longer run automations. */
+  maxDepth: number;
+  /** Delay before retry n (1-based) = base × BACKOFF_STEPS[n - 1]. */
+  backoffBaseMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  /** A claimed delivery is retried by any worker after this long when its sender never reported back. */
+  leaseMs: number;
+  /** Deliveries claimed (and sent concurrently) at a time. */
+  deliveryBatch: number;
+}
+
+/**
+ * With the default base of 30 s: 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 12 h — 8 attempts over about 17 hours.
+ */
+export const BACKOFF_STEPS = [1, 4, 20, 60, 120, 360, 1440];
+
+export const MAX_DEPTH = 5;
+
+export function engineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const timeoutMs = positive(env.LEADHUB_WEBHOOK_TIMEOUT_MS, 10_000);
+  return {
+    enabled: env.LEADHUB_WORKER !== '0',
+    pollMs: positive(env.LEADHUB_WORKER_POLL_MS, 1000),
+    batchSize: 50,
+    maxDepth: MAX_DEPTH,
+    backoffBaseMs: positive(env.LEADHUB_WEBHOOK_BACKOFF_MS, 30_000),
+    maxAttempts: BACKOFF_STEPS.length + 1,
+    timeoutMs,
+    leaseMs: timeoutMs + 50_000,
+    deliveryBatch: 10,
+  };
+}
+
+/** The delay before the next attempt after `attempts` failed ones; undefined when none is left. */
+export function retryDelayMs(config: EngineConfig, attempts: number): number | undefined {
+  if (attempts >= config.maxAttempts) return undefined;
+  return config.backoffBaseMs * BACKOFF_STEPS[attempts - 1];
+}
+
+function positive(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
+}

@@ -1,0 +1,99 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { Automation } from '../automations/automation.entity';
+import { EventsService } from '../events/events.service';
+import { AutomationRunner } from './automation-runner';
+import { CLAIM_EVENTS, type ClaimedEvent } from './claimed-event';
+import { ENGINE_CONFIG } from './engine.tokens';
+import type { EngineConfig } from './engine-config';
+import { RunLogService } from './run-log.service';
+import { WebhookDeliveries } from './webhook-deliveries';
+import { WorkLoop } from './work-loop';
+
+/**
+ * The in-process worker of the automation engine (LEADHUB_WORKER=0 turns it off). Two loops:
+ * - events: claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED) and, in that same
+ *   transaction, runs the matching automations, writes their run log and webhook deliveries and marks the
+ *   events processed. A worker that dies mid-batch rolls back: the events are claimed again, by any
+ *   instance, and nothing of the half-done batch remains. Two instances never hold the same event.
+ * - deliveries: sends due webhooks (see WebhookDeliveries).
+ * Both wake at once when this instance commits events or deliveries and poll otherwise.
+ */
+@Injectable()
+export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('AutomationEngine');
+  private readonly eventLoop: WorkLoop;
+  private readonly deliveryLoop: WorkLoop;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: EventsService,
+    private readonly runner: AutomationRunner,
+    private readonly runLog: RunLogService,
+    private readonly deliveries: WebhookDeliveries,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {
+    const poll = async () => config.pollMs;
+    this.eventLoop = new WorkLoop('events', () => this.processEvents(), poll, this.logger);
+    this.deliveryLoop = new WorkLoop(
+      'webhooks',
+      async () => (await this.deliveries.tick()) > 0,
+      async () => Math.min(config.pollMs, (await this.deliveries.nextDueInMs()) ?? Infinity),
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.enabled) return;
+    this.unsubscribe = this.events.onCommitted(() => this.eventLoop.wake());
+    this.eventLoop.start();
+    this.deliveryLoop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.all([this.eventLoop.stop(), this.deliveryLoop.stop()]);
+  }
+
+  /** One batch of events in one transaction; returns whether a full batch was found (more may wait). */
+  async processEvents(): Promise<boolean> {
+    let deliveries = 0;
+    const claimed = await this.events.transaction(async (m) => {
+      const batch: ClaimedEvent[] = await m.query(CLAIM_EVENTS, [this.config.batchSize]);
+      if (!batch.length) return 0;
+      const workspaces = [...new Set(batch.map((e) => e.workspace_id))];
+      const active = await m.getRepository(Automation).find({
+        where: { workspaceId: In(workspaces), isActive: true },
+        order: { id: 'ASC' },
+      });
+      const counts = new Map<number, number>();
+      for (const event of batch) {
+        // Automations run on events that happened after they were created, never retroactively.
+        const matching = active.filter(
+          (a) =>
+            a.workspaceId === event.workspace_id &&
+            a.triggerType === event.type &&
+            a.createdAt.getTime() <= new Date(event.created_at).getTime(),
+        );
+        const outcome = await this.runner.handle(m, event, matching);
+        deliveries += outcome.deliveries;
+        for (const id of outcome.ran) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      await this.runLog.countRuns(m, counts);
+      await m.query(
+        `UPDATE domain_events SET processed_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
+        [batch.map((e) => e.id)],
+      );
+      return batch.length;
+    });
+    if (deliveries) this.deliveryLoop.wake();
+    return claimed === this.config.batchSize;
+  }
+}
