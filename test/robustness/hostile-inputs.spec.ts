@@ -140,6 +140,18 @@ describe('hostile inputs', () => {
     expect(res.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    '422 naming the inherited property name %s',
+    async (k) => {
+      const body = await raw(`{"name":"x","${k}":1}`);
+      expect(body.status).toBe(422);
+      expect(Object.keys(body.body.errors)).toEqual([k]);
+      const query = await t.get(`/api/v1/tags?${k}=1`, { key });
+      expect(query.status).toBe(422);
+      expect(Object.keys(query.body.errors)).toEqual([k]);
+    },
+  );
+
   it('SQL and LIKE metacharacters in search are data, not syntax', async () => {
     for (const term of ["'; DROP TABLE tags; --", '%', '_', '\\', "' OR 1=1 --"]) {
       const res = await t.get(`/api/v1/tags?search=${encodeURIComponent(term)}`, { key });

@@ -32,9 +32,26 @@ export class ApiValidationPipe extends ValidationPipe {
       if (bad)
         throw ApiException.field(bad, `The ${bad} field contains a NUL character or an unpaired surrogate.`);
     }
+    const isDto = metadata.metatype && metadata.metatype !== Object;
+    if (
+      isDto &&
+      (metadata.type === 'body' || metadata.type === 'query') &&
+      value &&
+      typeof value === 'object'
+    ) {
+      // `constructor`, `toString`… are properties of every object, so the whitelist would let them through unnamed.
+      const inherited = Object.keys(value).filter((k) => OBJECT_KEYS.has(k));
+      if (inherited.length) {
+        throw ApiException.validation(
+          Object.fromEntries(inherited.map((k) => [k, [`The ${k} field is not allowed.`]])),
+        );
+      }
+    }
     return super.transform(value, metadata);
   }
 }
+
+const OBJECT_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 const MAX_DEPTH = 32;
 
