@@ -9,26 +9,26 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const RATE_HEADERS = {
   'X-RateLimit-Limit': {
     description: 'Requests allowed per hour for this API key.',
-    schema: { type: 'integer', example: 1000 },
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647, example: 1000 },
   },
   'X-RateLimit-Remaining': {
     description: 'Requests left in the current window.',
-    schema: { type: 'integer', example: 847 },
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647, example: 847 },
   },
   'X-RateLimit-Reset': {
     description: 'Unix time (seconds) at which the window resets.',
-    schema: { type: 'integer', example: 1711580400 },
+    schema: { type: 'integer', format: 'int64', minimum: 0, maximum: 253402300799, example: 1711580400 },
   },
 };
 const HEADERS: Json = {
   ...RATE_HEADERS,
   'Retry-After': {
     description: 'Seconds until the rate-limit window resets.',
-    schema: { type: 'integer', example: 600 },
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 3600, example: 600 },
   },
   'X-Request-Id': {
     description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).',
-    schema: { type: 'string' },
+    schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
   },
 };
 
@@ -57,7 +57,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(APP_VERSION)
     .setOpenAPIVersion('3.1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer('/', 'This LeadHub instance')
+    .addServer('/', 'This LeadHub instance (production, staging or local: wherever it is deployed)')
     .addBearerAuth(
       {
         type: 'http',
@@ -118,6 +118,7 @@ function finalize(doc: Json): Json {
     ),
   );
   doc.tags = [...used].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  for (const server of doc.servers ?? []) server['x-internal'] = false; // a public API for integrators
   doc.paths = sortKeys(doc.paths);
   doc.components.schemas = sortKeys(doc.components.schemas ?? {});
   return doc;
