@@ -3,12 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -46,8 +46,7 @@ export class AutomationsController {
       'The definition is validated strictly; every problem is reported by its dotted path ' +
       '(`trigger.conditions.1.operator`, `actions.0.tag`).',
   })
-  @ApiDataResponse(AutomationResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(AutomationResponse)
   async createAutomation(
     @WorkspaceId() ws: number,
     @Body() dto: CreateAutomationDto,
@@ -58,8 +57,7 @@ export class AutomationsController {
   @Get(':id')
   @Scopes('read:automations')
   @ApiOperation({ summary: 'Get an automation' })
-  @ApiDataResponse(AutomationResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(AutomationResponse)
   async getAutomation(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -73,9 +71,7 @@ export class AutomationsController {
     summary: 'Update an automation',
     description: `Partial update, like PATCH. ${UPDATE_NOTE}`,
   })
-  @ApiDataResponse(AutomationResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(AutomationResponse)
   async replaceAutomation(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -87,9 +83,7 @@ export class AutomationsController {
   @Patch(':id')
   @Scopes('write:automations')
   @ApiOperation({ summary: 'Update an automation (partial)', description: UPDATE_NOTE })
-  @ApiDataResponse(AutomationResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(AutomationResponse)
   async updateAutomation(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -102,8 +96,7 @@ export class AutomationsController {
   @HttpCode(204)
   @Scopes('delete:automations')
   @ApiOperation({ summary: 'Delete an automation' })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deleteAutomation(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.automations.remove(ws, id);
   }

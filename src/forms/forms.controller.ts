@@ -3,12 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -44,8 +44,7 @@ export class FormsController {
   @Post()
   @Scopes('write:forms')
   @ApiOperation({ summary: 'Create a form', description: RULES })
-  @ApiDataResponse(FormResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(FormResponse)
   async createForm(@WorkspaceId() ws: number, @Body() dto: CreateFormDto): Promise<{ data: FormResponse }> {
     return { data: toFormResponse(await this.forms.create(ws, dto)) };
   }
@@ -53,8 +52,7 @@ export class FormsController {
   @Get(':id')
   @Scopes('read:forms')
   @ApiOperation({ summary: 'Get a form' })
-  @ApiDataResponse(FormResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(FormResponse)
   async getForm(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: FormResponse }> {
     return { data: toFormResponse(await this.forms.get(ws, id)) };
   }
@@ -65,9 +63,7 @@ export class FormsController {
     summary: 'Update a form',
     description: `Partial update, like PATCH. ${UPDATE_NOTE} ${RULES}`,
   })
-  @ApiDataResponse(FormResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(FormResponse)
   async replaceForm(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -79,9 +75,7 @@ export class FormsController {
   @Patch(':id')
   @Scopes('write:forms')
   @ApiOperation({ summary: 'Update a form (partial)', description: `${UPDATE_NOTE} ${RULES}` })
-  @ApiDataResponse(FormResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(FormResponse)
   async updateForm(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -97,8 +91,7 @@ export class FormsController {
     summary: 'Delete a form',
     description: 'Deletes the form and its submissions; the leads it created are kept.',
   })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deleteForm(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.forms.remove(ws, id);
   }

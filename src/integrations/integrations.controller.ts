@@ -3,12 +3,12 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -57,8 +57,7 @@ export class IntegrationsController {
     summary: 'Create an integration',
     description: 'The config is validated against the type; secret values are stored encrypted.',
   })
-  @ApiDataResponse(IntegrationResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(IntegrationResponse)
   async createIntegration(
     @WorkspaceId() ws: number,
     @Body() dto: CreateIntegrationDto,
@@ -69,8 +68,7 @@ export class IntegrationsController {
   @Get(':id')
   @Scopes('read:integrations')
   @ApiOperation({ summary: 'Get an integration' })
-  @ApiDataResponse(IntegrationResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(IntegrationResponse)
   async getIntegration(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -84,9 +82,7 @@ export class IntegrationsController {
     summary: 'Update an integration',
     description: `Partial update, like PATCH. ${CONFIG_NOTE}`,
   })
-  @ApiDataResponse(IntegrationResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(IntegrationResponse)
   async replaceIntegration(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -98,9 +94,7 @@ export class IntegrationsController {
   @Patch(':id')
   @Scopes('write:integrations')
   @ApiOperation({ summary: 'Update an integration (partial)', description: CONFIG_NOTE })
-  @ApiDataResponse(IntegrationResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(IntegrationResponse)
   async updateIntegration(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -113,8 +107,7 @@ export class IntegrationsController {
   @HttpCode(204)
   @Scopes('write:integrations')
   @ApiOperation({ summary: 'Delete an integration' })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deleteIntegration(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.integrations.remove(ws, id);
   }

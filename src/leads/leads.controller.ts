@@ -3,12 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -53,8 +53,7 @@ export class LeadsController {
   @Post()
   @Scopes('write:leads')
   @ApiOperation({ summary: 'Create a lead', description: `first_name is required. ${REFERENCES}` })
-  @ApiDataResponse(LeadResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(LeadResponse)
   async createLead(@WorkspaceId() ws: number, @Body() dto: CreateLeadDto): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.create(ws, dto)) };
   }
@@ -62,8 +61,7 @@ export class LeadsController {
   @Get(':id')
   @Scopes('read:leads')
   @ApiOperation({ summary: 'Get a lead' })
-  @ApiDataResponse(LeadResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(LeadResponse)
   async getLead(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.get(ws, id)) };
   }
@@ -71,9 +69,7 @@ export class LeadsController {
   @Put(':id')
   @Scopes('write:leads')
   @ApiOperation({ summary: 'Update a lead', description: PARTIAL })
-  @ApiDataResponse(LeadResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(LeadResponse)
   async replaceLead(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -85,9 +81,7 @@ export class LeadsController {
   @Patch(':id')
   @Scopes('write:leads')
   @ApiOperation({ summary: 'Update a lead (partial)', description: PARTIAL })
-  @ApiDataResponse(LeadResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(LeadResponse)
   async updateLead(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -100,8 +94,7 @@ export class LeadsController {
   @HttpCode(204)
   @Scopes('delete:leads')
   @ApiOperation({ summary: 'Delete a lead', description: 'Also removes its tag assignments.' })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deleteLead(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.leads.remove(ws, id);
   }

@@ -3,12 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -45,8 +45,7 @@ export class PipelinesController {
       'Optionally with its stages (`stages`, in order). `is_default: true` clears the previous default. ' +
       'A name already used in the workspace (case-insensitive) is a 409.',
   })
-  @ApiDataResponse(PipelineResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(PipelineResponse)
   @ApiErrorResponses(409)
   async createPipeline(
     @WorkspaceId() ws: number,
@@ -58,8 +57,7 @@ export class PipelinesController {
   @Get(':id')
   @Scopes('read:pipelines')
   @ApiOperation({ summary: 'Get a pipeline', description: 'With its stages, ordered by position.' })
-  @ApiDataResponse(PipelineResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(PipelineResponse)
   async getPipeline(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -73,9 +71,7 @@ export class PipelinesController {
     summary: 'Update a pipeline',
     description: `Partial update, like PATCH. ${UPDATE_DESCRIPTION}`,
   })
-  @ApiDataResponse(PipelineResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(PipelineResponse)
   @ApiErrorResponses(409)
   async replacePipeline(
     @WorkspaceId() ws: number,
@@ -88,9 +84,7 @@ export class PipelinesController {
   @Patch(':id')
   @Scopes('write:pipelines')
   @ApiOperation({ summary: 'Update a pipeline (partial)', description: UPDATE_DESCRIPTION })
-  @ApiDataResponse(PipelineResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(PipelineResponse)
   @ApiErrorResponses(409)
   async updatePipeline(
     @WorkspaceId() ws: number,
@@ -107,8 +101,7 @@ export class PipelinesController {
     summary: 'Delete a pipeline',
     description: 'Deletes its stages and clears `pipeline_id` and `pipeline_stage_id` on its leads.',
   })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deletePipeline(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.pipelines.remove(ws, id);
   }

@@ -5,9 +5,11 @@ import { IdPipe } from '../common/crud/id.pipe';
 import {
   ApiBodyErrors,
   ApiDataResponse,
-  ApiNoContentResponse,
+  ApiDeleteResponses,
   ApiPageResponse,
   ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
@@ -58,8 +60,7 @@ export class StagesController {
   @Get(':stage_id')
   @Scopes('read:pipelines')
   @ApiOperation({ summary: 'Get a stage' })
-  @ApiDataResponse(StageResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(StageResponse)
   async getPipelineStage(
     @WorkspaceId() ws: number,
     @Param('pipeline_id', IdPipe) pipelineId: number,
@@ -71,9 +72,7 @@ export class StagesController {
   @Put(':stage_id')
   @Scopes('write:pipelines')
   @ApiOperation({ summary: 'Update a stage', description: `Partial update, like PATCH. ${MOVE_DESCRIPTION}` })
-  @ApiDataResponse(StageResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(StageResponse)
   async replacePipelineStage(
     @WorkspaceId() ws: number,
     @Param('pipeline_id', IdPipe) pipelineId: number,
@@ -86,9 +85,7 @@ export class StagesController {
   @Patch(':stage_id')
   @Scopes('write:pipelines')
   @ApiOperation({ summary: 'Update a stage (partial)', description: MOVE_DESCRIPTION })
-  @ApiDataResponse(StageResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(StageResponse)
   async updatePipelineStage(
     @WorkspaceId() ws: number,
     @Param('pipeline_id', IdPipe) pipelineId: number,
@@ -105,8 +102,7 @@ export class StagesController {
     summary: 'Delete a stage',
     description: 'The later stages move up one; leads in this stage keep their pipeline, with no stage.',
   })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deletePipelineStage(
     @WorkspaceId() ws: number,
     @Param('pipeline_id', IdPipe) pipelineId: number,

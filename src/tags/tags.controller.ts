@@ -3,12 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -37,8 +37,7 @@ export class TagsController {
   @Post()
   @Scopes('write:tags')
   @ApiOperation({ summary: 'Create a tag' })
-  @ApiDataResponse(TagResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(TagResponse)
   @ApiErrorResponses(409)
   async createTag(@WorkspaceId() ws: number, @Body() dto: CreateTagDto): Promise<{ data: TagResponse }> {
     return { data: toTagResponse(await this.tags.create(ws, dto)) };
@@ -47,8 +46,7 @@ export class TagsController {
   @Get(':id')
   @Scopes('read:tags')
   @ApiOperation({ summary: 'Get a tag' })
-  @ApiDataResponse(TagResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(TagResponse)
   async getTag(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: TagResponse }> {
     return { data: toTagResponse(await this.tags.get(ws, id)) };
   }
@@ -59,9 +57,7 @@ export class TagsController {
     summary: 'Update a tag',
     description: 'Partial update, like PATCH. Renaming renames the tag on every lead.',
   })
-  @ApiDataResponse(TagResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(TagResponse)
   @ApiErrorResponses(409)
   async replaceTag(
     @WorkspaceId() ws: number,
@@ -74,9 +70,7 @@ export class TagsController {
   @Patch(':id')
   @Scopes('write:tags')
   @ApiOperation({ summary: 'Update a tag (partial)', description: 'Renaming renames the tag on every lead.' })
-  @ApiDataResponse(TagResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(TagResponse)
   @ApiErrorResponses(409)
   async updateTag(
     @WorkspaceId() ws: number,
@@ -90,8 +84,7 @@ export class TagsController {
   @HttpCode(204)
   @Scopes('write:tags')
   @ApiOperation({ summary: 'Delete a tag', description: 'Removes the tag from every lead.' })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deleteTag(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.tags.remove(ws, id);
   }

@@ -3,12 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
 import { IdPipe } from '../common/crud/id.pipe';
 import {
-  ApiBodyErrors,
-  ApiDataResponse,
+  ApiCreateResponses,
+  ApiDeleteResponses,
   ApiErrorResponses,
-  ApiNoContentResponse,
   ApiPageResponse,
-  ApiRecordErrors,
+  ApiShowResponses,
+  ApiUpdateResponses,
 } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -42,8 +42,7 @@ export class UsersController {
     summary: 'Create a user',
     description: `An email already used in the workspace (case-insensitive) is a 409. ${PASSWORD_NOTE}`,
   })
-  @ApiDataResponse(UserResponse, 201)
-  @ApiBodyErrors()
+  @ApiCreateResponses(UserResponse)
   @ApiErrorResponses(409)
   async createUser(@WorkspaceId() ws: number, @Body() dto: CreateUserDto): Promise<{ data: UserResponse }> {
     return { data: toUserResponse(await this.users.create(ws, dto)) };
@@ -52,8 +51,7 @@ export class UsersController {
   @Get(':id')
   @Scopes('read:users')
   @ApiOperation({ summary: 'Get a user' })
-  @ApiDataResponse(UserResponse)
-  @ApiRecordErrors()
+  @ApiShowResponses(UserResponse)
   async getUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: UserResponse }> {
     return { data: toUserResponse(await this.users.get(ws, id)) };
   }
@@ -61,9 +59,7 @@ export class UsersController {
   @Put(':id')
   @Scopes('write:users')
   @ApiOperation({ summary: 'Update a user', description: `Partial update, like PATCH. ${PASSWORD_NOTE}` })
-  @ApiDataResponse(UserResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(UserResponse)
   @ApiErrorResponses(409)
   async replaceUser(
     @WorkspaceId() ws: number,
@@ -76,9 +72,7 @@ export class UsersController {
   @Patch(':id')
   @Scopes('write:users')
   @ApiOperation({ summary: 'Update a user (partial)', description: PASSWORD_NOTE })
-  @ApiDataResponse(UserResponse)
-  @ApiRecordErrors()
-  @ApiBodyErrors()
+  @ApiUpdateResponses(UserResponse)
   @ApiErrorResponses(409)
   async updateUser(
     @WorkspaceId() ws: number,
@@ -92,8 +86,7 @@ export class UsersController {
   @HttpCode(204)
   @Scopes('delete:users')
   @ApiOperation({ summary: 'Delete a user', description: 'Their leads become unassigned.' })
-  @ApiNoContentResponse()
-  @ApiRecordErrors()
+  @ApiDeleteResponses()
   async deleteUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.users.remove(ws, id);
   }

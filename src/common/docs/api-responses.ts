@@ -61,3 +61,16 @@ export function ApiPageResponse(model: Type<unknown>) {
 
 export const ApiNoContentResponse = () =>
   ApiResponse({ status: HttpStatus.NO_CONTENT, description: 'Deleted; no body.' });
+
+// The responses of the standard operations on a record, so each controller states only what differs.
+/** Create: 201 with the record; body errors. */
+export const ApiCreateResponses = (model: Type<unknown>) =>
+  applyDecorators(ApiDataResponse(model, 201), ApiBodyErrors());
+/** Show: the record; 404. */
+export const ApiShowResponses = (model: Type<unknown>) =>
+  applyDecorators(ApiDataResponse(model), ApiRecordErrors());
+/** Update (PUT and PATCH): the record; 404 and body errors. */
+export const ApiUpdateResponses = (model: Type<unknown>) =>
+  applyDecorators(ApiDataResponse(model), ApiRecordErrors(), ApiBodyErrors());
+/** Delete: 204; 404. */
+export const ApiDeleteResponses = () => applyDecorators(ApiNoContentResponse(), ApiRecordErrors());
