@@ -1,15 +1,10 @@
+import { DOMAIN_EVENT_TYPES } from '../events/domain-event';
 import { LEAD_STATUSES } from '../leads/lead.entity';
 
 /** The vocabulary of automation definitions: triggers, condition fields and operators, actions. */
 
-export const TRIGGER_TYPES = [
-  'lead.created',
-  'lead.updated',
-  'lead.status_changed',
-  'lead.stage_changed',
-  'tag.added',
-  'form.submitted',
-] as const;
+/** An automation triggers on a domain event, so the trigger types are exactly the event types. */
+export const TRIGGER_TYPES = DOMAIN_EVENT_TYPES;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 export const OPERATORS = [

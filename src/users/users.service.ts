@@ -2,7 +2,7 @@ import { hash } from '@node-rs/argon2';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
 import { sqlDirection } from '../common/crud/sorting';
 import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
@@ -52,7 +52,7 @@ export class UsersService {
       isActive: dto.is_active ?? true,
       passwordHash: dto.password ? await hashPassword(dto.password) : null,
     });
-    await uniquely(() => this.users.insert(user).catch(rethrowScrubbed), UNIQUE);
+    await uniquely(() => this.users.insert(user), UNIQUE);
     return this.get(workspaceId, user.id);
   }
 
@@ -66,10 +66,7 @@ export class UsersService {
     if (dto.password !== undefined)
       patch.passwordHash = dto.password === null ? null : await hashPassword(dto.password);
     if (Object.keys(patch).length) {
-      const { affected } = await uniquely(
-        () => this.users.update({ id, workspaceId }, patch).catch(rethrowScrubbed),
-        UNIQUE,
-      );
+      const { affected } = await uniquely(() => this.users.update({ id, workspaceId }, patch), UNIQUE);
       if (!affected) throw ApiException.notFound('user');
     }
     return this.get(workspaceId, id);
@@ -80,24 +77,6 @@ export class UsersService {
     const { affected } = await this.users.delete({ id, workspaceId });
     if (!affected) throw ApiException.notFound('user');
   }
-}
-
-/**
- * A failed write must not carry the password hash into the error log: the error keeps the query's
- * parameters and PostgreSQL's "Failing row contains (…)" detail, so both are dropped (code and constraint stay).
- */
-function rethrowScrubbed(err: unknown): never {
-  if (err instanceof QueryFailedError) {
-    const e = err as unknown as {
-      parameters?: unknown[];
-      detail?: string;
-      driverError?: { detail?: string };
-    };
-    e.parameters = [];
-    delete e.detail;
-    if (e.driverError) delete e.driverError.detail;
-  }
-  throw err;
 }
 
 export function toUserResponse(u: User): UserResponse {
