@@ -7,10 +7,14 @@ import { AppModule, AppOptions } from './app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
+import { DEFAULT_EDGE_CONFIG, type EdgeConfig, serverOptions } from './common/edge/edge-config';
+import { installEdge } from './common/edge/install-edge';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
 
 export interface CreateAppOptions extends AppOptions {
   bodyLimitBytes?: number;
+  /** Proxy trust, timeouts, connection cap, unauthenticated budget (defaults: DEFAULT_EDGE_CONFIG). */
+  edge?: Partial<EdgeConfig>;
   /** Skip the document build (the generator builds it itself). */
   swagger?: boolean;
   /** Scan the module graph without connecting to anything (OpenAPI generation). */
@@ -18,8 +22,9 @@ export interface CreateAppOptions extends AppOptions {
 }
 
 export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplication> {
+  const edge = { ...DEFAULT_EDGE_CONFIG, ...o.edge };
   const adapter = new FastifyAdapter({
-    trustProxy: true,
+    ...serverOptions(edge),
     bodyLimit: o.bodyLimitBytes ?? 1_048_576,
     return503OnClosing: true,
     requestIdHeader: false,
@@ -36,6 +41,7 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
   });
   if (!o.preview) app.useLogger(app.get(Logger));
   configureApp(app);
+  installEdge(app, edge);
   if (o.swagger !== false) setupSwagger(app);
   return app;
 }

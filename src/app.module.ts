@@ -11,7 +11,6 @@ import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { BearerStrategy } from './common/auth/bearer.strategy';
 import { ScopesGuard } from './common/auth/scopes.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { ApiKeyThrottlerGuard } from './common/throttling/api-key-throttler.guard';
 import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
@@ -84,9 +83,9 @@ export class AppModule {
       ],
       providers: [
         BearerStrategy,
-        // Global guards run in this order: authenticate (401), count the request (429), check the scope (403).
+        // Authentication (401) and the rate limit (429) are decided by the request gate before the body is read
+        // (src/common/edge/request-gate.ts); the guards then check the key was found and the scope (403).
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
         { provide: APP_GUARD, useClass: ScopesGuard },
         { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

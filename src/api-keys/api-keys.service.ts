@@ -30,6 +30,11 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     max: 10_000,
     ttl: KEY_CACHE_TTL_MS,
   });
+  /**
+   * Misses (unknown or revoked keys) are cached apart, so a flood of random keys cannot evict the valid ones;
+   * bounded, short-lived (a key created a moment ago works within the TTL).
+   */
+  private readonly misses = new LRUCache<string, true>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -48,15 +53,23 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   async authenticate(token: string): Promise<Principal | null> {
     if (!KEY_PATTERN.test(token) || token.length > 128) return null;
     const hash = hashApiKey(token);
+    if (this.misses.has(hash)) return null;
     let entry = this.cache.get(hash);
     if (!entry) {
       entry = { principal: await this.lookup(hash) };
-      this.cache.set(hash, entry);
+      if (entry.principal) this.cache.set(hash, entry);
+      else this.misses.set(hash, true);
     }
     const p = entry.principal;
     if (!p || (p.expiresAt && p.expiresAt.getTime() <= Date.now())) return null;
     this.lastUsed.set(p.keyId, new Date());
     return p;
+  }
+
+  /** Whether this token is a valid key known without asking the database. */
+  cached(token: string): boolean {
+    if (!KEY_PATTERN.test(token) || token.length > 128) return false;
+    return !!this.cache.get(hashApiKey(token))?.principal;
   }
 
   private async lookup(hash: string): Promise<Principal | null> {

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
+import type { EdgeConfig } from '../../src/common/edge/edge-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
 import { createTestDatabase } from './db';
@@ -48,7 +49,13 @@ export class TestApp {
   }
 
   static async start(
-    opts: { redisUrl?: string; databaseUrl?: string; queryTimeoutMs?: number } = {},
+    opts: {
+      redisUrl?: string;
+      databaseUrl?: string;
+      queryTimeoutMs?: number;
+      /** Timeouts, proxy trust, unauthenticated budget… (src/common/edge/edge-config.ts). */
+      edge?: Partial<EdgeConfig>;
+    } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
@@ -59,6 +66,7 @@ export class TestApp {
       logLevel: 'silent',
       swagger: false,
       queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
+      edge: opts.edge,
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -4,7 +4,10 @@ import { AuthGuard } from '@nestjs/passport';
 import { ApiException } from '../errors/api.exception';
 import { PUBLIC_KEY } from './auth.decorators';
 
-/** Authenticates every non-public request by its bearer API key (401 otherwise). */
+/**
+ * Authenticates every non-public request by its bearer API key (401 otherwise). The request gate has normally
+ * done it already, before the body was read (src/common/edge/request-gate.ts); this guard is the safety net.
+ */
 @Injectable()
 export class ApiKeyGuard extends AuthGuard('bearer') {
   constructor(private readonly reflector: Reflector) {
@@ -14,6 +17,7 @@ export class ApiKeyGuard extends AuthGuard('bearer') {
   canActivate(context: ExecutionContext) {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()]))
       return true;
+    if (context.switchToHttp().getRequest().user) return true;
     return super.canActivate(context);
   }
 
