@@ -43,7 +43,7 @@ export function bodyBoundsProblem(body: unknown): ApiException | undefined {
       for (let i = 0; i < v.length; i++) push(v[i], node, String(i));
     } else {
       let n = 0;
-      for (const key in v) {
+      for (const _key in v) {
         if (++n > BODY_BOUNDS.maxKeys) return tooMany(node, `${BODY_BOUNDS.maxKeys} keys`);
       }
       values += n;
