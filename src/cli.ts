@@ -10,6 +10,7 @@ import { dataSourceOptions, runMigrations } from './database/data-source';
 import { startEmbeddedPostgres } from './database/embedded';
 import { Workspace } from './workspaces/workspace.entity';
 import { WorkspacesService } from './workspaces/workspaces.service';
+import { parseIsoDate } from './common/validation/iso-date';
 
 interface Services {
   workspaces: WorkspacesService;
@@ -69,11 +70,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+/** The API's date rule (src/common/validation/iso-date.ts): years 0001–9999, real days and times. */
 function isoDate(v: string): Date {
-  const d = new Date(v);
-  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime()))
-    throw new InvalidArgumentError('must be an ISO 8601 date-time');
-  return d;
+  const d = parseIsoDate(v);
+  if (!d)
+    throw new InvalidArgumentError('must be an ISO 8601 date or date-time between the years 0001 and 9999');
+  return new Date(d.ms);
 }
 
 async function requireWorkspace(s: Services, slug: string): Promise<Workspace> {
