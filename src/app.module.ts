@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
@@ -13,6 +14,7 @@ import { ScopesGuard } from './common/auth/scopes.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
+import { LOG_REDACT, serializeRequest } from './common/logging/redaction';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
@@ -32,6 +34,8 @@ export interface AppOptions {
   redisUrl?: string;
   logLevel?: string;
   queryTimeoutMs?: number;
+  /** Where the logs go (default: stdout); tests read them. */
+  logStream?: DestinationStream;
 }
 
 /** Resource modules; each domain registers itself here. */
@@ -59,12 +63,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: o.logLevel ?? 'info',
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            // Fastify assigns the id (echoed as X-Request-Id); the log lines carry the same one.
-            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
-          },
+          pinoHttp: withStream(
+            {
+              level: o.logLevel ?? 'info',
+              redact: LOG_REDACT,
+              serializers: { req: serializeRequest },
+              // Fastify assigns the id (echoed as X-Request-Id); the log lines carry the same one.
+              genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
+            },
+            o.logStream,
+          ),
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.queryTimeoutMs }),
@@ -92,6 +100,10 @@ export class AppModule {
       ],
     };
   }
+}
+
+function withStream<T>(options: T, stream?: DestinationStream): T | [T, DestinationStream] {
+  return stream ? [options, stream] : options;
 }
 
 async function rateLimitStorage(redisUrl?: string) {

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
+import { DEFAULT_EDGE_CONFIG, type EdgeConfig, parseTrustProxy } from '../common/edge/edge-config';
 
 /** Environment variables the service reads; validated once at start so a typo fails loudly. */
 class Environment {
@@ -70,6 +71,51 @@ class Environment {
   @Min(0)
   EMBEDDED_PG_PORT = 0;
 
+  /** Proxies whose X-Forwarded-* headers are believed: unset/false (none), true, a hop count, or IPs/CIDRs. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(true|false|\d+|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, {
+    message:
+      'TRUST_PROXY must be true, false, a number of hops, or a comma-separated list of addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  HEADERS_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.headersTimeoutMs;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  REQUEST_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.requestTimeoutMs;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  KEEP_ALIVE_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.keepAliveTimeoutMs;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  SOCKET_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.socketTimeoutMs;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  MAX_CONNECTIONS = DEFAULT_EDGE_CONFIG.maxConnections;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  UNAUTHENTICATED_RATE_LIMIT = DEFAULT_EDGE_CONFIG.unauthenticatedPerMinute;
+
   /** The automation engine (src/engine/engine-config.ts reads these): 0 turns the in-process worker off. */
   @IsOptional()
   @IsIn(['0', '1'])
@@ -106,6 +152,7 @@ export interface AppConfig {
   queryTimeoutMs: number;
   bodyLimitBytes: number;
   embeddedPgPort: number;
+  edge: EdgeConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -128,5 +175,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     embeddedPgPort: parsed.EMBEDDED_PG_PORT,
+    edge: {
+      trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
+      headersTimeoutMs: parsed.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
+      socketTimeoutMs: parsed.SOCKET_TIMEOUT_MS,
+      maxConnections: parsed.MAX_CONNECTIONS,
+      unauthenticatedPerMinute: parsed.UNAUTHENTICATED_RATE_LIMIT,
+    },
   };
 }

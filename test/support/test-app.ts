@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
@@ -55,6 +56,8 @@ export class TestApp {
       queryTimeoutMs?: number;
       /** Timeouts, proxy trust, unauthenticated budget… (src/common/edge/edge-config.ts). */
       edge?: Partial<EdgeConfig>;
+      /** Log lines go here (at level info) instead of nowhere. */
+      logStream?: DestinationStream;
     } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
@@ -63,7 +66,8 @@ export class TestApp {
     const app = await createApp({
       databaseUrl: db.url,
       redisUrl: opts.redisUrl,
-      logLevel: 'silent',
+      logLevel: opts.logStream ? 'info' : 'silent',
+      logStream: opts.logStream,
       swagger: false,
       queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
       edge: opts.edge,
