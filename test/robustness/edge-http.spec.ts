@@ -114,7 +114,7 @@ describe('behind a trusted proxy (TRUST_PROXY)', () => {
       headers: { 'X-Forwarded-Host': 'api.example.com', 'X-Forwarded-Proto': 'https' },
     });
     expect(ok.body.links.first).toBe('https://api.example.com/api/v1/tags?page=1');
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { 'X-Forwarded-Host': 'bad host' },
       { 'X-Forwarded-Host': 'a/b@c' },
       { 'X-Forwarded-Proto': 'javascript' },
