@@ -67,7 +67,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'lh_<key>',
-        description: 'A LeadHub API key (`lh_…`).',
+        description:
+          'A LeadHub API key (`lh_…`) with scopes: `read:X`, `write:X` and, for leads, users, forms and automations, ' +
+          '`delete:X`; `*` grants all. A `write:X` key receives the records it writes in the responses (write implies ' +
+          'reading what you wrote), but cannot list or read others.',
       },
       'api_key',
     )
