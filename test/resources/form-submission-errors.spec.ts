@@ -92,7 +92,8 @@ describe('forms: a submission is validated against its form, every error by fiel
         name: 'Hostile',
         fields: [
           ...FIELDS,
-          { name: 'constructor', label: 'Ctor', type: 'text' },
+          // Named constructor, mapped elsewhere: unmapped it would fill custom_fields.constructor (refused).
+          { name: 'constructor', label: 'Ctor', type: 'text', maps_to: 'custom_fields.ctor' },
           { name: 'proto', label: 'Proto', type: 'hidden', maps_to: 'custom_fields.proto_' },
         ],
       },

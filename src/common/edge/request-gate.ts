@@ -37,11 +37,15 @@ export class RequestGate {
   ) {}
 
   async onRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!isApiPath(req.url)) return;
+    // The matched route decides (a percent-encoded path still reaches its route); unmatched ones go by the path.
+    const route = req.routeOptions?.url;
+    const routed = route !== undefined;
+    if (!(routed ? route.startsWith('/api') : isApiPath(req.url))) return;
     reply.header('Cache-Control', 'no-store');
+    // CORS preflights carry no credentials by design; whatever answers them does so without a key.
+    if (req.method === 'OPTIONS') return;
     const config = req.routeOptions?.config as unknown as Record<string, unknown> | undefined;
     if (config?.[PUBLIC_ROUTE]) return;
-    const routed = req.routeOptions?.url !== undefined;
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       if (!routed) return; // an unknown route: a 404, whoever asks
