@@ -16,6 +16,8 @@ export interface CallOptions {
   /** Raw body (string) with its content type, for hostile-input tests. */
   raw?: { body: string | Buffer; type: string };
   headers?: Record<string, string>;
+  /** Straight to the app, not through Prism (which rewrites Host and X-Forwarded-* headers). */
+  direct?: boolean;
   /** Skip the contract check (only for requests that are deliberately outside the document). */
   unchecked?: boolean;
 }
@@ -118,7 +120,8 @@ export class TestApp {
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
     // Raw bodies are deliberately malformed: Prism would answer them itself, so they go to the app directly.
-    const target = this.prism && !o.raw ? this.prism.url : this.app.getHttpServer();
+    const viaPrism = this.prism && !o.raw && !o.direct;
+    const target = viaPrism ? this.prism!.url : this.app.getHttpServer();
     let req = request(target)[method.toLowerCase() as 'get'](url);
     if (o.key) req = req.set('Authorization', `Bearer ${o.key}`);
     for (const [k, v] of Object.entries(o.headers ?? {})) req = req.set(k, v);
@@ -130,7 +133,7 @@ export class TestApp {
       body: res.body,
       headers: res.headers as Record<string, string>,
     };
-    if (this.prism && !o.raw) {
+    if (viaPrism) {
       const found = PrismProxy.responseViolations(out.headers);
       if (found.length)
         throw new Error(
