@@ -1,4 +1,7 @@
+import { OPENAPI } from '../support/contract';
 import { TestApp, type TestResponse } from '../support/test-app';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Issue 11, items 1 and 14: bodies are bounded before any transformation; custom_fields keys follow one rule. */
 describe('body bounds and custom fields', () => {
@@ -92,6 +95,31 @@ describe('body bounds and custom fields', () => {
     const deep = await raw('POST', '/api/v1/forms', `{"name":"f","fields":[{"options":${HUGE}}]}`);
     expect(deep.status).toBe(422);
     expect(Object.keys(deep.body.errors)).toEqual(['fields.0.options']);
+  });
+
+  it('documents the bounds: every object and array of every request body has maxProperties / maxItems', () => {
+    const unbounded: string[] = [];
+    const seen = new Set<Json>();
+    const visit = (schema: Json | undefined, where: string) => {
+      if (!schema || seen.has(schema)) return;
+      seen.add(schema);
+      if (schema.$ref) return visit(OPENAPI.components.schemas[schema.$ref.split('/').pop()], schema.$ref);
+      const types = [schema.type].flat();
+      if ((types.includes('object') || schema.properties) && !(schema.maxProperties <= 200))
+        unbounded.push(`${where} (object)`);
+      if (types.includes('array') && !(schema.maxItems <= 1000)) unbounded.push(`${where} (array)`);
+      for (const [k, v] of Object.entries<Json>(schema.properties ?? {})) visit(v, `${where}.${k}`);
+      visit(schema.items, `${where}[]`);
+      if (typeof schema.additionalProperties === 'object') visit(schema.additionalProperties, `${where}.*`);
+      for (const s of [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? [])])
+        visit(s, where);
+    };
+    for (const [path, item] of Object.entries<Json>(OPENAPI.paths))
+      for (const [method, op] of Object.entries<Json>(item))
+        for (const media of Object.values<Json>(op.requestBody?.content ?? {}))
+          visit(media.schema, `${method.toUpperCase()} ${path}`);
+    expect(unbounded).toEqual([]);
+    expect(OPENAPI.components.schemas.CreateLeadDto.properties.custom_fields.maxProperties).toBe(100);
   });
 
   it('bounds error bodies: at most 50 fields and a count of the rest', async () => {
