@@ -79,6 +79,7 @@ export class WebhookDeliveries {
         body: JSON.stringify(d.payload),
         secret: d.secret === null ? null : this.box.decrypt(d.secret),
         timeoutMs: this.config.timeoutMs,
+        allowPrivate: this.config.allowPrivateUrls,
       });
       await this.settle(d, `status = 'delivered', last_status_code = $3, last_error = NULL`, [status]);
     } catch (err) {

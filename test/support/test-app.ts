@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
 import { createTestDatabase } from './db';
@@ -30,6 +31,25 @@ export interface TestWorkspace {
   key(scopes?: string[], opts?: { rateLimit?: number; expiresAt?: Date }): Promise<string>;
 }
 
+/**
+ * The app's configuration in tests: the defaults (never the developer's .env), silent, the run's secret key
+ * (global-setup), and the test's own settings.
+ */
+export function testConfig(
+  opts: { redisUrl?: string; queryTimeoutMs?: number; config?: Partial<AppConfig> } = {},
+): AppConfig {
+  return loadConfig(
+    { LEADHUB_SECRET_KEY: process.env.LEADHUB_SECRET_KEY },
+    {
+      logLevel: 'silent',
+      logFormat: 'json',
+      redisUrl: opts.redisUrl,
+      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
+      ...opts.config,
+    },
+  );
+}
+
 /** The real app on its own database; every response is checked against the committed OpenAPI document. */
 export class TestApp {
   private prism?: PrismProxy;
@@ -48,18 +68,17 @@ export class TestApp {
   }
 
   static async start(
-    opts: { redisUrl?: string; databaseUrl?: string; queryTimeoutMs?: number } = {},
+    opts: {
+      redisUrl?: string;
+      databaseUrl?: string;
+      queryTimeoutMs?: number;
+      config?: Partial<AppConfig>;
+    } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
       : await createTestDatabase();
-    const app = await createApp({
-      databaseUrl: db.url,
-      redisUrl: opts.redisUrl,
-      logLevel: 'silent',
-      swagger: false,
-      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
-    });
+    const app = await createApp({ config: testConfig(opts), databaseUrl: db.url, swagger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);
