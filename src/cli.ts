@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { registerDataCommands } from './cli/data-commands';
+import { registerDataCommands, registerDemoCommand } from './cli/data-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { registerUserCommands } from './cli/user-commands';
 import { APP_VERSION } from './common/app-version';
@@ -12,6 +12,7 @@ export function buildCli(): Command {
   registerKeyCommands(program);
   registerUserCommands(program);
   registerDataCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 

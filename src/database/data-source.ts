@@ -32,8 +32,14 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions & { typ
 }
 
 /** Runs pending migrations under an advisory lock, so several instances starting together migrate once. */
-export async function runMigrations(url: string): Promise<string[]> {
-  const ds = new DataSource({ ...dataSourceOptions({ url, queryTimeoutMs: 600_000 }), poolSize: 2 });
+export async function runMigrations(url: string, only?: readonly string[]): Promise<string[]> {
+  // `only`: up to the level of a backup being restored (its data is loaded, then the rest runs).
+  const migrations = only ? MIGRATIONS.filter((m) => only.includes(migrationName(m))) : MIGRATIONS;
+  const ds = new DataSource({
+    ...dataSourceOptions({ url, queryTimeoutMs: 600_000 }),
+    migrations,
+    poolSize: 2,
+  });
   await ds.initialize();
   try {
     return await migrate(ds);
@@ -59,4 +65,8 @@ export async function migrate(ds: DataSource): Promise<string[]> {
   } finally {
     await runner.release();
   }
+}
+
+export function migrationName(m: (typeof MIGRATIONS)[number]): string {
+  return new m().name ?? m.name;
 }
