@@ -156,7 +156,7 @@ export function registerKeyCommands(program: Command): void {
     .option('--name <name>', 'new name')
     .option('--scopes <scopes>', 'new comma-separated scopes (replace the old ones)', scopeList)
     .option('--rate-limit <n>', 'requests per hour', positiveInt)
-    .option('--expires-at <iso>', 'new expiry (ISO 8601, in the future), or "never"', expiryOrNever)
+    .option('--expires-at <iso>', 'new expiry (ISO 8601, in the future), or "never"')
     .option('--json', 'print JSON')
     .action(
       (o: {
@@ -164,11 +164,12 @@ export function registerKeyCommands(program: Command): void {
         name?: string;
         scopes?: string[];
         rateLimit?: number;
-        expiresAt?: Date | null;
+        expiresAt?: string;
         json?: boolean;
       }) =>
         run(async (s) => {
-          const { id, json, ...change } = o;
+          const { id, json, expiresAt, ...rest } = o;
+          const change = { ...rest, ...(expiresAt !== undefined && { expiresAt: expiryOrNever(expiresAt) }) };
           if (!Object.keys(change).length)
             throw new Error('nothing to change: give --name, --scopes, --rate-limit or --expires-at');
           const key = await s.keys.update(id, change);
