@@ -66,7 +66,8 @@ function handleSignals(
 ) {
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    // A second Ctrl-C must not kill the process half-way (that would leave the embedded cluster running).
+    if (stopping) return void log.warn(`${signal}: already shutting down`);
     stopping = true;
     log.info(`${signal}: shutting down (at most ${config.shutdownTimeoutMs} ms)`);
     const force = setTimeout(() => {
@@ -88,8 +89,8 @@ function handleSignals(
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {

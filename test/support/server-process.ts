@@ -59,6 +59,13 @@ export class ServerProcess {
     }
   }
 
+  /** Resolves with the exit code once the process ended (null when killed). */
+  exited(): Promise<number | null> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+      return Promise.resolve(this.proc.exitCode);
+    return new Promise((r) => this.proc.once('exit', (code) => r(code)));
+  }
+
   /** Stops it with a signal and resolves with the exit code (null when killed). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.proc.exitCode;
