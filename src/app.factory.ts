@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
+import { MetricsService } from './metrics/metrics.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
@@ -34,7 +35,10 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
     preview: o.preview,
     abortOnError: false,
   });
-  if (!o.preview) app.useLogger(app.get(Logger));
+  if (!o.preview) {
+    app.useLogger(app.get(Logger));
+    app.get(MetricsService).install(app.getHttpAdapter().getInstance());
+  }
   configureApp(app, o.config);
   if (o.swagger !== false) setupSwagger(app);
   return app;

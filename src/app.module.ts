@@ -21,6 +21,7 @@ import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { FormsModule } from './forms/forms.module';
@@ -61,6 +62,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(o.config),
+        MetricsModule,
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(o.config) }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.config.queryTimeoutMs }),

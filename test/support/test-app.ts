@@ -23,6 +23,8 @@ export interface TestResponse {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Record<string, string>;
+  /** The raw body (non-JSON responses such as /metrics). */
+  text: string;
 }
 
 export interface TestWorkspace {
@@ -136,6 +138,7 @@ export class TestApp {
       status: res.status,
       body: res.body,
       headers: res.headers as Record<string, string>,
+      text: res.text,
     };
     if (this.prism && !o.raw) {
       const found = PrismProxy.responseViolations(out.headers);
