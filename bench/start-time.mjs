@@ -10,7 +10,9 @@ const dir = resolve(process.argv[2] ?? '.');
 const port = 30000 + Math.floor(Math.random() * 20000);
 const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'leadhub-start-')) };
 const started = process.hrtime.bigint();
-const child = spawn('npm', ['start'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+const child = spawn('npm', ['start'], { cwd: dir, env: { ...env, LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+let out = '';
+child.stdout.on('data', (d) => (out += d));
 for (;;) {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
@@ -22,5 +24,10 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 50));
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`npm start → first answer: ${seconds.toFixed(2)} s\n`);
+const own = out.match(/"startup_seconds":([\d.]+),"startup_cpu_seconds":([\d.]+)/);
+process.stdout.write(
+  `npm start → first answer: ${seconds.toFixed(2)} s` +
+    (own ? ` (server process: ${Number(own[1]).toFixed(2)} s from its start to listening, ${Number(own[2]).toFixed(2)} s CPU)` : '') +
+    `; load average ${(await import('node:os')).loadavg()[0].toFixed(1)}\n`,
+);
 process.kill(-child.pid, 'SIGTERM');

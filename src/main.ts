@@ -6,7 +6,8 @@ import { firstStartBanner, publicBaseUrl } from './common/banner';
 import { createLogger } from './common/logging/logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/data-source';
-import { EmbeddedCluster, startEmbeddedPostgres } from './database/embedded';
+import { EmbeddedCluster } from './database/embedded';
+import { startEmbedded } from './database/embedded-start';
 
 async function main() {
   let config: AppConfig;
@@ -23,7 +24,7 @@ async function main() {
   try {
     embedded = config.databaseUrl
       ? undefined
-      : await startEmbeddedPostgres({
+      : await startEmbedded({
           dataDir: config.dataDir,
           port: config.embeddedPgPort,
           adoptOrphan: true,
@@ -42,11 +43,15 @@ async function main() {
     await app.listen(config.port, config.host);
     const { port } = app.getHttpServer().address() as { port: number };
     const base = publicBaseUrl(config, port);
-    log.info(`LeadHub API listening on http://${config.host}:${port} (docs at ${base}/docs)`);
+    const cpu = process.cpuUsage();
+    log.info(
+      { startup_seconds: process.uptime(), startup_cpu_seconds: (cpu.user + cpu.system) / 1e6 },
+      `LeadHub API listening on http://${config.host}:${port} (docs at ${base}/docs)`,
+    );
     // Last, after every start-up line, so the one-time key does not scroll away.
     if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey));
   } catch (err) {
-    log.fatal(`LeadHub API failed to start: ${(err as Error).stack ?? err}`);
+    log.fatal({ err }, `LeadHub API failed to start: ${(err as Error).message ?? err}`);
     await app?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     process.exit(1);
