@@ -1,3 +1,4 @@
+import './common/compile-cache';
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BootstrapService } from './api-keys/bootstrap.service';
