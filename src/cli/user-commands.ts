@@ -7,7 +7,6 @@ import { type User, USER_ROLES } from '../users/user.entity';
 import { print, readStdin, withDatabase } from './context';
 import { requireWorkspace } from './key-commands';
 
-
 /** Validation messages of the API's own DTO, one line per field. */
 async function checkUser(input: Record<string, unknown>): Promise<CreateUserDto> {
   const { CreateUserDto } = require('../users/dto/user.dto') as typeof import('../users/dto/user.dto');
