@@ -17,7 +17,11 @@ describe('GET /metrics (Prometheus)', () => {
   });
 
   const scrape = async () => {
-    const res = await t.get('/metrics', { headers: { Authorization: `Bearer ${TOKEN}` }, unchecked: true });
+    const res = await t.get('/metrics', {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      unchecked: true,
+      direct: true,
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     return res.text;
@@ -30,7 +34,7 @@ describe('GET /metrics (Prometheus)', () => {
       { Authorization: TOKEN },
     ];
     for (const headers of attempts) {
-      const res = await t.get('/metrics', { headers, unchecked: true });
+      const res = await t.get('/metrics', { headers, unchecked: true, direct: true });
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toContain('Bearer');
       expect(res.body).toMatchObject({ status: 'error', code: 'UNAUTHORIZED' });
@@ -95,7 +99,7 @@ describe('GET /metrics without METRICS_TOKEN', () => {
   it('does not exist', async () => {
     const t = await TestApp.start();
     try {
-      const res = await t.get('/metrics', { unchecked: true });
+      const res = await t.get('/metrics', { unchecked: true, direct: true });
       expect(res.status).toBe(404);
     } finally {
       await t.close();
