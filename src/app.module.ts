@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -14,12 +13,15 @@ import { ScopesGuard } from './common/auth/scopes.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
-import { LOG_REDACT, serializeRequest } from './common/logging/redaction';
+import { httpLoggerOptions } from './common/logging/logger';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { FormsModule } from './forms/forms.module';
@@ -30,11 +32,10 @@ import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
+  config: AppConfig;
+  /** DATABASE_URL, or the embedded cluster's URL. */
   databaseUrl: string;
-  redisUrl?: string;
-  logLevel?: string;
-  queryTimeoutMs?: number;
-  /** Where the logs go (default: stdout); tests read them. */
+  /** Where the logs go (default: stdout, as LOG_FORMAT says); tests read them. */
   logStream?: DestinationStream;
 }
 
@@ -62,20 +63,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: withStream(
-            {
-              level: o.logLevel ?? 'info',
-              redact: LOG_REDACT,
-              serializers: { req: serializeRequest },
-              // Fastify assigns the id (echoed as X-Request-Id); the log lines carry the same one.
-              genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
-            },
-            o.logStream,
-          ),
-        }),
+        ConfigModule.forRoot(o.config),
+        MetricsModule,
+        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(o.config, o.logStream) }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.queryTimeoutMs }),
+          ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.config.queryTimeoutMs }),
           retryAttempts: 2,
           retryDelay: 1000,
         }),
@@ -84,7 +76,7 @@ export class AppModule {
           useFactory: async () => ({
             throttlers: [{ name: 'hourly', ttl: 3_600_000, limit: 1000 }],
             setHeaders: false,
-            storage: await rateLimitStorage(o.redisUrl),
+            storage: await rateLimitStorage(o.config.redisUrl),
           }),
         }),
         ...DOMAIN_MODULES,
@@ -100,10 +92,6 @@ export class AppModule {
       ],
     };
   }
-}
-
-function withStream<T>(options: T, stream?: DestinationStream): T | [T, DestinationStream] {
-  return stream ? [options, stream] : options;
 }
 
 async function rateLimitStorage(redisUrl?: string) {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
 import type { EdgeConfig } from '../../src/common/edge/edge-config';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
 import { createTestDatabase } from './db';
@@ -16,22 +17,44 @@ export interface CallOptions {
   /** Raw body (string) with its content type, for hostile-input tests. */
   raw?: { body: string | Buffer; type: string };
   headers?: Record<string, string>;
-  /** Straight to the app, not through Prism (which rewrites Host and X-Forwarded-* headers). */
-  direct?: boolean;
   /** Skip the contract check (only for requests that are deliberately outside the document). */
   unchecked?: boolean;
+  /** Past the Prism proxy too (routes outside the document such as /metrics; Host and X-Forwarded-* headers,
+   * which Prism rewrites). */
+  direct?: boolean;
 }
 
 export interface TestResponse {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Record<string, string>;
+  /** The raw body (non-JSON responses such as /metrics). */
+  text: string;
 }
 
 export interface TestWorkspace {
   id: number;
   slug: string;
   key(scopes?: string[], opts?: { rateLimit?: number; expiresAt?: Date }): Promise<string>;
+}
+
+/**
+ * The app's configuration in tests: the defaults (never the developer's .env), silent, the run's secret key
+ * (global-setup), and the test's own settings.
+ */
+export function testConfig(
+  opts: { redisUrl?: string; queryTimeoutMs?: number; config?: Partial<AppConfig> } = {},
+): AppConfig {
+  return loadConfig(
+    { LEADHUB_SECRET_KEY: process.env.LEADHUB_SECRET_KEY },
+    {
+      logLevel: 'silent',
+      logFormat: 'json',
+      redisUrl: opts.redisUrl,
+      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
+      ...opts.config,
+    },
+  );
 }
 
 /** The real app on its own database; every response is checked against the committed OpenAPI document. */
@@ -60,20 +83,18 @@ export class TestApp {
       edge?: Partial<EdgeConfig>;
       /** Log lines go here (at level info) instead of nowhere. */
       logStream?: DestinationStream;
+      config?: Partial<AppConfig>;
     } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
       : await createTestDatabase();
-    const app = await createApp({
-      databaseUrl: db.url,
-      redisUrl: opts.redisUrl,
-      logLevel: opts.logStream ? 'info' : 'silent',
-      logStream: opts.logStream,
-      swagger: false,
-      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
-      edge: opts.edge,
+    const edge = { ...testConfig().edge, ...opts.edge };
+    const config = testConfig({
+      ...opts,
+      config: { ...opts.config, edge, ...(opts.logStream ? { logLevel: 'info' } : {}) },
     });
+    const app = await createApp({ config, databaseUrl: db.url, swagger: false, logStream: opts.logStream });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);
@@ -119,7 +140,8 @@ export class TestApp {
   }
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
-    // Raw bodies are deliberately malformed: Prism would answer them itself, so they go to the app directly.
+    // Raw bodies are deliberately malformed and `direct` requests outside the document (/metrics): Prism would
+    // answer them itself, so they go to the app directly.
     const viaPrism = this.prism && !o.raw && !o.direct;
     const target = viaPrism ? this.prism!.url : this.app.getHttpServer();
     let req = request(target)[method.toLowerCase() as 'get'](url);
@@ -132,6 +154,7 @@ export class TestApp {
       status: res.status,
       body: res.body,
       headers: res.headers as Record<string, string>,
+      text: res.text,
     };
     if (viaPrism) {
       const found = PrismProxy.responseViolations(out.headers);
