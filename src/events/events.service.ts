@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { DataSource, EntityManager } from 'typeorm';
+import { retryConflicts } from '../common/crud/retry-conflicts';
 import { DomainEvent, RecordedEvent } from './domain-event';
 
 type Listener = (event: RecordedEvent) => void | Promise<void>;
@@ -48,9 +49,15 @@ export class EventsService {
   /**
    * Runs `work` in a transaction and emits the events it recorded after the commit. With `outer` (a caller's
    * transaction) it runs there instead; that caller's own `transaction` emits once the outer one commits.
+   * A transaction PostgreSQL aborts as a deadlock victim or for a serialization failure runs again (bounded,
+   * see retryConflicts): `work` must not have effects outside the database.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
     if (outer) return work(outer);
+    return retryConflicts(() => this.once(work));
+  }
+
+  private async once<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     let manager: EntityManager | undefined;
     try {
       const result = await this.db.transaction((m) => {
