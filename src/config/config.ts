@@ -92,6 +92,32 @@ class Environment {
   @IsInt()
   @Min(100)
   LEADHUB_WEBHOOK_TIMEOUT_MS?: number;
+
+  /** Runs + events one change made through the API may cause through automations (src/engine). */
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_AUTOMATION_CHAIN_BUDGET?: number;
+
+  /** Webhook deliveries in flight per instance, per destination and per workspace (src/engine). */
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_HOST_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY?: number;
 }
 
 export interface AppConfig {
