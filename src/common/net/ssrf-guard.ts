@@ -19,8 +19,8 @@ import ipaddr from 'ipaddr.js';
  * transition forms are judged by the IPv4 address they carry: mapped `::ffff:0:0/96`, translated
  * `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96` (the local-use `64:ff9b:1::/48` is never global), 6to4
  * `2002::/16` and Teredo `2001::/32` (server and client). Finally, this host's own interface addresses and
- * the networks they sit on (no wider than /16, /48) are refused, whatever their class (a public address of the host itself reaches
- * its local services).
+ * the networks they sit on (no wider than /16, /48) are refused, whatever their class (a public address of
+ * the host itself reaches its local services).
  *
  * The check happens when the URL is saved and again right before every send; the sender connects to an
  * address returned by `resolvePublicUrl()` (pinned), so DNS rebinding cannot bypass it.
