@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, waitFor } from '../engine/engine-support';
+import { AppConfig } from '../../src/config/app-config';
+import { api, engineTestConfig, waitFor } from '../engine/engine-support';
 
 /** Every class of address a webhook must not reach, as a URL host (literal, in the spellings URLs allow). */
 const REFUSED: [string, string][] = [
@@ -55,18 +56,11 @@ const REFUSED: [string, string][] = [
 describe('SSRF guard: every non-public destination is refused, when defined and when sent', () => {
   let t: TestApp;
   let key: string;
-  let restore: () => void;
-
   beforeAll(async () => {
-    restore = engineTestEnv();
-    delete process.env.LEADHUB_ALLOW_PRIVATE_URLS;
-    t = await TestApp.start();
+    t = await TestApp.start({ config: { ...engineTestConfig(), allowPrivateUrls: false } });
     key = await (await t.workspace('ssrf')).key();
   });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  afterAll(() => t.close());
 
   it.each(REFUSED)('422 for %s (%s): webhook integration and send_webhook action', async (_, host) => {
     const url = `http://${host}:8080/hook`;
@@ -108,14 +102,15 @@ describe('SSRF guard: every non-public destination is refused, when defined and 
     const urls = [`http://localhost:${port}/by-name`, ...own.map((h) => `http://${h}:${port}/own`)];
     try {
       const a = api(t, key);
-      // Saved while the operator allowed private URLs (or while the name resolved elsewhere)…
-      process.env.LEADHUB_ALLOW_PRIVATE_URLS = '1';
+      // Saved while private URLs were allowed (as if the name resolved elsewhere then)…
+      const appConfig = t.app.get(AppConfig);
+      appConfig.allowPrivateUrls = true;
       const automation = await a.automation({
         trigger: { type: 'lead.created' },
         actions: urls.map((url) => ({ type: 'send_webhook', url })),
       });
-      // …and sent after that changed.
-      delete process.env.LEADHUB_ALLOW_PRIVATE_URLS;
+      // …and sent by a worker that does not allow them.
+      appConfig.allowPrivateUrls = false;
       await a.lead({ first_name: 'Mallory' });
       const [run] = await waitFor(
         () => a.runs(automation.id),
@@ -132,7 +127,7 @@ describe('SSRF guard: every non-public destination is refused, when defined and 
       expect(run.error).toMatch(/URL refused: must point at a public internet address/);
       expect(run.error).not.toMatch(/HTTP \d|ECONN|refused by|timed out/);
     } finally {
-      delete process.env.LEADHUB_ALLOW_PRIVATE_URLS;
+      t.app.get(AppConfig).allowPrivateUrls = false;
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
