@@ -76,7 +76,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (owned) writeFileSync(join(opts.dataDir, 'pg-owner.pid'), String(process.pid));
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await waitForConnections(`${base}/postgres`);
-  await ensureDatabase(`${base}/postgres`);
+  await ensureDatabase(`${base}/postgres`, log);
   return {
     url: `${base}/${DATABASE}`,
     stop: async () => {
@@ -127,6 +127,9 @@ async function initialise({ pgDir, binDir, owner }: Placement, password: string,
       `--pwfile=${pwFile}`,
       '-E',
       'UTF8',
+      // Unicode-aware lower()/upper()/ILIKE (École = école) with code-point order, no ICU or OS locale needed.
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
       '--locale=C',
     ]);
     log(`embedded PostgreSQL cluster initialised in ${pgDir}`);
@@ -223,15 +226,25 @@ async function waitForConnections(url: string) {
   }
 }
 
-async function ensureDatabase(adminUrl: string) {
+async function ensureDatabase(adminUrl: string, log: (line: string) => void) {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount)
+    const { rows } = await client.query<{ provider: string; ctype: string }>(
+      'SELECT datlocprovider AS provider, datctype AS ctype FROM pg_database WHERE datname = $1',
+      [DATABASE],
+    );
+    if (!rows.length)
       await client.query(`CREATE DATABASE ${DATABASE}`).catch((e: { code?: string }) => {
         if (e.code !== '42P04') throw e; // created concurrently by another process
       });
+    // Clusters initialised before the builtin C.UTF-8 locale keep their data and behaviour: changing a database's
+    // locale would re-decide every case-insensitive unique index (two tags `École` and `école` may exist there).
+    else if (rows[0].provider === 'c' && ['C', 'POSIX'].includes(rows[0].ctype))
+      log(
+        'note: this embedded database was created with the C locale, so case-insensitive matching is ASCII-only ' +
+          '(École and école differ); a new DATA_DIR gets the Unicode-aware builtin C.UTF-8 locale (see README)',
+      );
   } finally {
     await client.end();
   }
