@@ -105,7 +105,7 @@ class Cluster implements EmbeddedCluster {
   // Whatever way this process ends (an error, process.exit, a signal handled elsewhere), a cluster it owns is
   // told to shut down: synchronously, since 'exit' allows nothing else.
   private readonly onExit = () => {
-    if (this.owned && !this.stopped) signal(this.pid, 'SIGINT');
+    if (this.owned && !this.stopped && this.running()) signal(this.pid, 'SIGINT');
   };
 
   constructor(
@@ -132,7 +132,12 @@ class Cluster implements EmbeddedCluster {
     clearTimeout(this.timer);
     await this.restarting;
     process.removeListener('exit', this.onExit);
-    if (this.owned) await stopPostmaster(this.pid);
+    if (this.owned && this.running()) await stopPostmaster(this.pid);
+  }
+
+  /** Still our postmaster (not stopped by someone else, its pid not reused by another program). */
+  private running(): boolean {
+    return livePostmaster(this.pgDir)?.pid === this.pid;
   }
 
   private schedule(ms: number) {
