@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
-import { embeddedClusterDir, livePostmaster } from '../../src/database/embedded';
-import { freePort, ServerProcess, tempDataDir } from '../support/server-process';
+import { Client } from 'pg';
+import { embeddedClusterDir, livePostmaster, startEmbeddedPostgres } from '../../src/database/embedded';
+import { firstKey, freePort, ServerProcess, tempDataDir } from '../support/server-process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -109,5 +110,34 @@ describe('the embedded cluster around the server process', () => {
       () => false,
     );
     expect(answered).toBe(false); // the server is gone too
+  });
+
+  it('a database from before the builtin C.UTF-8 locale keeps working as it did, with a note at start', async () => {
+    // What an earlier version created: the database with the C locale of libc (ASCII-only case folding).
+    const cluster = await startEmbeddedPostgres({ dataDir });
+    const admin = new Client({ connectionString: cluster.url.replace(/\/leadhub$/, '/postgres') });
+    await admin.connect();
+    await admin.query('DROP DATABASE leadhub WITH (FORCE)');
+    await admin.query(`CREATE DATABASE leadhub LOCALE_PROVIDER libc LOCALE 'C' TEMPLATE template0`);
+    await admin.end();
+    await cluster.stop();
+
+    const s = await ServerProcess.start({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    try {
+      expect(s.output).toMatch(/created with the C locale, so case-insensitive matching is ASCII-only/);
+      const key = firstKey(s.output)!;
+      const tag = (name: string) =>
+        fetch(s.url('/api/v1/tags'), {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name }),
+        });
+      expect((await tag('École')).status).toBe(201);
+      expect((await tag('école')).status).toBe(201); // as before: not converted behind the operator's back
+      expect((await tag('ecole')).status).toBe(201);
+      expect((await tag('ECOLE')).status).not.toBe(201); // ASCII case-insensitivity as ever
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -105,5 +106,23 @@ jest.setTimeout(180_000);
     } finally {
       expect(await again.stop()).toBe(0);
     }
+  });
+
+  it('where it cannot work, the start stops with one message naming the cause and the ways out', async () => {
+    // A DATA_DIR whose cluster (pointer file) lies in a folder the postgres user cannot enter.
+    const locked = join(home, 'elsewhere');
+    mkdirSync(join(locked, 'pg'), { recursive: true });
+    const dir = join(home, 'data-locked');
+    mkdirSync(dir);
+    writeFileSync(join(dir, POINTER_FILE), `${join(locked, 'pg')}\n`);
+    const failed = await ServerProcess.start({ DATA_DIR: dir }, app).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    expect(failed).toMatch(/server exited \(1\)/);
+    expect(failed).toContain('cannot reach');
+    expect(failed).toMatch(/Ways out:[\s\S]*normal user[\s\S]*DATA_DIR[\s\S]*DATABASE_URL/);
+    expect(failed).not.toContain('EACCES');
+    expect(failed).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
