@@ -102,7 +102,7 @@ async function rateLimitStorage(redisUrl?: string) {
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: 500,
+    commandTimeout: 1_500, // generous: a busy event loop must not pass for a dead Redis
     connectTimeout: 2_000,
   });
   const storage = new RedisWindowStorage(redis);

@@ -13,7 +13,7 @@ if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
 return {c, t}`;
 
 /** After a failed command, requests skip Redis this long before one tries it again (a blackholed Redis costs once). */
-const RETRY_AFTER_MS = 2_000;
+const RETRY_AFTER_MS = 5_000;
 const WARN_EVERY_MS = 60_000;
 
 type RedisWithHit = Redis & { leadhubHit(key: string, ttl: number): Promise<[number, number]> };
