@@ -58,6 +58,7 @@ export class ReadinessResponse {
   @ApiProperty({
     description: 'When these checks ran: results are reused for about a second.',
     example: '2026-03-28T09:15:00+00:00',
+    maxLength: 25,
   })
   checked_at: string;
 }
