@@ -39,7 +39,7 @@ export class ServerProcess {
     const port = await freePort();
     const proc = spawn(process.execPath, [root ? join(root, 'dist', 'src', 'main.js') : MAIN], {
       cwd: root,
-      env: { ...cleanEnv(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...cleanEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(proc, port);
@@ -59,6 +59,13 @@ export class ServerProcess {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Resolves with the exit code once the process ended (null when killed). */
+  exited(): Promise<number | null> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+      return Promise.resolve(this.proc.exitCode);
+    return new Promise((r) => this.proc.once('exit', (code) => r(code)));
   }
 
   /** Stops it with a signal and resolves with the exit code (null when killed). */
@@ -82,10 +89,51 @@ export async function cli(args: string[], env: Record<string, string>, root?: st
   return JSON.parse(stdout);
 }
 
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `leadhub …` as typed (no --json added), with standard input and a working directory. */
+export function cliRun(
+  args: string[],
+  env: Record<string, string>,
+  o: { input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...cleanEnv(), ...env },
+      cwd: o.cwd ?? ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+export const PROJECT_ROOT = ROOT;
+
 /** The environment without the test run's database and Redis, so a child uses exactly what it is given. */
 function cleanEnv(): Record<string, string> {
   const env = { ...process.env } as Record<string, string>;
-  for (const k of ['DATABASE_URL', 'REDIS_URL', 'LEADHUB_BOOTSTRAP_KEY', 'DATA_DIR', 'LEADHUB_TEST_STATE'])
+  for (const k of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'LEADHUB_BOOTSTRAP_KEY',
+    'LEADHUB_SECRET_KEY',
+    'DATA_DIR',
+    'LEADHUB_TEST_STATE',
+  ])
     delete env[k];
   return env;
 }
