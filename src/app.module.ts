@@ -97,5 +97,21 @@ export class AppModule {
 async function rateLimitStorage(redisUrl?: string) {
   if (!redisUrl) return new MemoryWindowStorage();
   const { Redis } = await import('ioredis');
-  return new RedisWindowStorage(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }));
+  // Fail fast when Redis is away (no offline queue, short timeouts): the storage then counts in-process.
+  const redis = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_500, // generous: a busy event loop must not pass for a dead Redis
+    connectTimeout: 2_000,
+  });
+  const storage = new RedisWindowStorage(redis);
+  // The first requests should count in Redis already; a Redis that is down does not hold up the start.
+  await new Promise<void>((done) => {
+    const timer = setTimeout(done, 2_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+  return storage;
 }
