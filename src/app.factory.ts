@@ -7,6 +7,10 @@ import { AppModule, AppOptions } from './app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
+import { CorsOrigins, registerCors } from './common/http/cors';
+import { acceptEmptyJsonBodies } from './common/http/json-body';
+import { LocationInterceptor } from './common/http/location.interceptor';
+import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
 
 export interface CreateAppOptions extends AppOptions {
@@ -15,6 +19,8 @@ export interface CreateAppOptions extends AppOptions {
   swagger?: boolean;
   /** Scan the module graph without connecting to anything (OpenAPI generation). */
   preview?: boolean;
+  /** CORS for /api/*: `*` (default), a list of origins, or false. */
+  corsOrigins?: CorsOrigins;
 }
 
 export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplication> {
@@ -35,18 +41,22 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
     abortOnError: false,
   });
   if (!o.preview) app.useLogger(app.get(Logger));
-  configureApp(app);
+  await configureApp(app, o);
   if (o.swagger !== false) setupSwagger(app);
   return app;
 }
 
-export function configureApp(app: NestFastifyApplication): void {
+export async function configureApp(app: NestFastifyApplication, o: CreateAppOptions): Promise<void> {
   app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)'] });
   app.useGlobalPipes(new ApiValidationPipe());
+  app.useGlobalInterceptors(new LocationInterceptor());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Fastify's own parser; Nest's urlencoded parser is off): any other body type is a 415.
   fastify.removeContentTypeParser(['text/plain']);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
+  acceptEmptyJsonBodies(fastify);
+  answerMethodNotAllowed(fastify);
+  await registerCors(app, o.corsOrigins ?? '*');
 }

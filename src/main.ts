@@ -28,6 +28,7 @@ async function main() {
     logLevel: config.logLevel,
     queryTimeoutMs: config.queryTimeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    corsOrigins: config.corsOrigins,
   });
   const result = await app.get(BootstrapService).run(config.bootstrapKey);
   if (result.createdKey) printFirstKey(result.createdKey);

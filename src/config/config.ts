@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
+import { CorsOrigins, parseCorsOrigins } from '../common/http/cors';
 
 /** Environment variables the service reads; validated once at start so a typo fails loudly. */
 class Environment {
@@ -51,6 +52,13 @@ class Environment {
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true })
   APP_URL?: string;
+
+  /** `*` (default), `off`, or a comma-separated list of origins such as `https://app.example.com`. */
+  @IsOptional()
+  @Matches(/^(\*|off|none|false|https?:\/\/[^\s,/]+\/?(\s*,\s*https?:\/\/[^\s,/]+\/?)*)$/i, {
+    message: 'CORS_ORIGINS must be *, off, or a comma-separated list of origins (https://host[:port])',
+  })
+  CORS_ORIGINS?: string;
 
   @IsOptional()
   @Transform(({ value }) => Number(value))
@@ -106,6 +114,7 @@ export interface AppConfig {
   queryTimeoutMs: number;
   bodyLimitBytes: number;
   embeddedPgPort: number;
+  corsOrigins: CorsOrigins;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -128,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     embeddedPgPort: parsed.EMBEDDED_PG_PORT,
+    corsOrigins: parseCorsOrigins(parsed.CORS_ORIGINS),
   };
 }

@@ -63,4 +63,20 @@ export class FormSubmissionsController {
   ): Promise<PaginatedResponse<FormSubmissionResponse>> {
     return paginated(await this.submissions.list(ws, id, q), q, url, toSubmissionResponse);
   }
+
+  @Get(':submission_id')
+  @Scopes('read:forms')
+  @ApiOperation({
+    summary: 'Show a form submission',
+    description: 'The values as submitted and the lead they went to.',
+  })
+  @ApiDataResponse(FormSubmissionResponse)
+  @ApiRecordErrors()
+  async showFormSubmission(
+    @WorkspaceId() ws: number,
+    @Param('id', IdPipe) id: number,
+    @Param('submission_id', IdPipe) submissionId: number,
+  ): Promise<{ data: FormSubmissionResponse }> {
+    return { data: toSubmissionResponse(await this.submissions.show(ws, id, submissionId)) };
+  }
 }

@@ -80,6 +80,16 @@ export class FormSubmissionsService {
     return { items, total: form.total };
   }
 
+  /** One submission of the form; another workspace's form or submission is a 404. */
+  async show(workspaceId: number, formId: number, submissionId: number): Promise<SubmissionRow> {
+    const [row]: SubmissionRow[] = await this.db.query(
+      'SELECT * FROM form_submissions WHERE id = $1 AND form_id = $2 AND workspace_id = $3',
+      [submissionId, formId, workspaceId],
+    );
+    if (!row) throw ApiException.notFound('submission');
+    return row;
+  }
+
   private async lockForm(m: EntityManager, workspaceId: number, formId: number) {
     const [form]: FormRow[] = await m.query(
       `SELECT fields, is_active, default_source, default_status, default_tags, default_pipeline_id,

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Scopes } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiBodyErrors } from '../common/docs/api-responses';
+import { CreatedLocation } from '../common/http/location.interceptor';
 import { InboundLeadDto, InboundQueryDto } from './dto/inbound-lead.dto';
 import { InboundLeadResponse } from './dto/inbound.response';
 import { InboundService } from './inbound.service';
@@ -16,6 +17,7 @@ export class InboundController {
   @Post()
   @HttpCode(201)
   @Scopes('write:leads')
+  @CreatedLocation((body) => `/api/v1/leads/${body.lead_id}`)
   @ApiOperation({
     summary: 'Receive an inbound lead',
     description:

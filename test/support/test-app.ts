@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
+import type { CorsOrigins } from '../../src/common/http/cors';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
 import { createTestDatabase } from './db';
@@ -48,7 +49,12 @@ export class TestApp {
   }
 
   static async start(
-    opts: { redisUrl?: string; databaseUrl?: string; queryTimeoutMs?: number } = {},
+    opts: {
+      redisUrl?: string;
+      databaseUrl?: string;
+      queryTimeoutMs?: number;
+      corsOrigins?: CorsOrigins;
+    } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
@@ -59,6 +65,7 @@ export class TestApp {
       logLevel: 'silent',
       swagger: false,
       queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
+      corsOrigins: opts.corsOrigins,
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -106,7 +113,9 @@ export class TestApp {
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
     // Raw bodies are deliberately malformed: Prism would answer them itself, so they go to the app directly.
-    const target = this.prism && !o.raw ? this.prism.url : this.app.getHttpServer();
+    // CORS preflights are not operations of the document: they go to the app directly.
+    const direct = o.raw || method === 'OPTIONS';
+    const target = this.prism && !direct ? this.prism.url : this.app.getHttpServer();
     let req = request(target)[method.toLowerCase() as 'get'](url);
     if (o.key) req = req.set('Authorization', `Bearer ${o.key}`);
     for (const [k, v] of Object.entries(o.headers ?? {})) req = req.set(k, v);
@@ -118,7 +127,7 @@ export class TestApp {
       body: res.body,
       headers: res.headers as Record<string, string>,
     };
-    if (this.prism && !o.raw) {
+    if (this.prism && !direct) {
       const found = PrismProxy.responseViolations(out.headers);
       if (found.length)
         throw new Error(

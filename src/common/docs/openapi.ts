@@ -30,6 +30,11 @@ const HEADERS: Json = {
     description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).',
     schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
   },
+  Location: {
+    description: 'The path of the created record (for an inbound lead: the lead).',
+    required: true,
+    schema: { type: 'string', maxLength: 2048, example: '/api/v1/leads/1842' },
+  },
 };
 
 /** The OpenAPI 3.1 document: the same bytes on every run and in every environment. */
@@ -105,6 +110,7 @@ function finalize(doc: Json): Json {
           for (const h of Object.keys(RATE_HEADERS))
             response.headers[h] = { $ref: `#/components/headers/${h}` };
         }
+        if (status === '201') response.headers.Location = { $ref: '#/components/headers/Location' };
         if (status === '429') response.headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
         const media = response.content?.['application/json'];
         if (media && media.example === undefined) media.example = buildExample(media.schema, doc);
