@@ -22,7 +22,7 @@ export class InboundController {
     summary: 'Receive an inbound lead',
     description:
       'For webhooks and no-code tools (Zapier, Make). The key must belong to the workspace named by `tenant` ' +
-      '(otherwise 401). A lead with the same email (case-insensitive) or the same phone digits (7 or more) is a ' +
+      '(otherwise 403 "This API key belongs to another workspace."). A lead with the same email (case-insensitive) or the same phone digits (7 or more) is a ' +
       'duplicate: 200 with its id; the submission only fills its empty fields and adds tags and missing ' +
       'custom_fields keys, never overwriting. Otherwise 201 with the new lead. Exactly one lead results even ' +
       'when the same submission arrives many times at once.',

@@ -156,12 +156,16 @@ describe('inbound: POST /api/inbound/leads?tenant=SLUG', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('401 when the key belongs to another workspace, or the tenant is unknown', async () => {
+  it('403 "belongs to another workspace" when the key names another or an unknown tenant; 401 without a key', async () => {
+    const denied = {
+      status: 'error',
+      code: 'FORBIDDEN',
+      message: 'This API key belongs to another workspace.',
+    };
     const mismatch = await t.post(url(), { email: 'x@example.com' }, { key: otherKey });
-    expect(mismatch.status).toBe(401);
-    expect(mismatch.body.code).toBe('UNAUTHORIZED');
+    expect([mismatch.status, mismatch.body]).toEqual([403, denied]);
     const unknown = await t.post(url('no-such-tenant'), { email: 'x@example.com' }, { key });
-    expect(unknown.status).toBe(401);
+    expect([unknown.status, unknown.body]).toEqual([403, denied]);
     expect((await t.post(url(), { email: 'x@example.com' })).status).toBe(401);
     expect(await leadsWith('x@example.com')).toHaveLength(0);
   });

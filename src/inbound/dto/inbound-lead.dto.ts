@@ -7,7 +7,7 @@ import { UpdateLeadDto } from '../../leads/dto/lead.dto';
 /** `?tenant=SLUG`: the workspace the caller's key must belong to. */
 export class InboundQueryDto {
   /**
-   * The workspace's slug; the API key must belong to it (otherwise 401).
+   * The workspace's slug; the API key must belong to it (otherwise 403).
    * @example "acme"
    */
   @ApiProperty({ example: 'acme', maxLength: 64 })
