@@ -8,6 +8,7 @@ import { AppModule, AppOptions } from './app.module';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
 import { CorsOrigins, registerCors } from './common/http/cors';
+import { acceptHtmlFormPosts } from './common/http/form-body';
 import { acceptEmptyJsonBodies } from './common/http/json-body';
 import { LocationInterceptor } from './common/http/location.interceptor';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
@@ -59,4 +60,5 @@ export async function configureApp(app: NestFastifyApplication, o: CreateAppOpti
   acceptEmptyJsonBodies(fastify);
   answerMethodNotAllowed(fastify);
   await registerCors(app, o.corsOrigins ?? '*');
+  await acceptHtmlFormPosts(app);
 }

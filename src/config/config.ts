@@ -53,6 +53,13 @@ class Environment {
   @IsUrl({ require_tld: false, require_protocol: true })
   APP_URL?: string;
 
+  /** Submissions per client address per hour to public forms (read at call time by the forms module). */
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LEADHUB_PUBLIC_FORM_LIMIT?: number;
+
   /** `*` (default), `off`, or a comma-separated list of origins such as `https://app.example.com`. */
   @IsOptional()
   @Matches(/^(\*|off|none|false|https?:\/\/[^\s,/]+\/?(\s*,\s*https?:\/\/[^\s,/]+\/?)*)$/i, {

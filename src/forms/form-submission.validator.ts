@@ -54,7 +54,13 @@ export function checkSubmission(
       fail(key, `The ${key.slice(0, 40)}… field name is longer than ${CUSTOM_FIELD_KEY_MAX} characters.`);
     else if (typeof text === 'string' && text.length > CUSTOM_FIELD_VALUE_MAX)
       fail(key, `The ${key} field must not be longer than ${CUSTOM_FIELD_VALUE_MAX} characters.`);
-    else Object.defineProperty(values, key, { value: text, enumerable: true, writable: true, configurable: true });
+    else
+      Object.defineProperty(values, key, {
+        value: text,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
 
   const lead: IntakeInput = {};
@@ -63,7 +69,8 @@ export function checkSubmission(
     // Own properties only: a field named `constructor` must not read Object.prototype.constructor.
     const sent = Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
     // Lenient like inbound: a number for a text field is text; "on"/"true"/"1" check a checkbox.
-    const given = f.type === 'checkbox' ? coerceBoolean(sent) : typeof sent === 'number' ? String(sent) : sent;
+    const given =
+      f.type === 'checkbox' ? coerceBoolean(sent) : typeof sent === 'number' ? String(sent) : sent;
     if (given !== undefined) values[f.name] = given as string | boolean | null;
     const value = fieldValue(f, given, (m) => fail(f.name, m));
     if (value === undefined) continue;

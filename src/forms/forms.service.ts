@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type QueryDeepPartialEntity, QueryFailedError, Repository } from 'typeorm';
 import { sqlDirection } from '../common/crud/sorting';
@@ -53,6 +54,9 @@ export class FormsService {
       workspaceId,
       name: dto.name,
       isActive: dto.is_active ?? true,
+      isPublic: dto.is_public ?? false,
+      publicId: randomBytes(16).toString('hex'),
+      successUrl: dto.success_url ?? null,
       fields: def.fields!,
       ...defaultColumns(def.defaults!),
     });
@@ -68,6 +72,8 @@ export class FormsService {
     if (def.fields) changes.fields = def.fields;
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.is_active !== undefined) changes.isActive = dto.is_active;
+    if (dto.is_public !== undefined) changes.isPublic = dto.is_public;
+    if (dto.success_url !== undefined) changes.successUrl = dto.success_url;
     if (Object.keys(changes).length) await this.write(() => this.forms.update({ id, workspaceId }, changes));
     return this.get(workspaceId, id);
   }
@@ -133,6 +139,9 @@ export function toFormResponse(f: Form): FormResponse {
     lead_defaults: leadDefaultsOf(f),
     is_active: f.isActive,
     submissions_count: f.submissionsCount,
+    is_public: f.isPublic,
+    public_id: f.publicId,
+    success_url: f.successUrl,
     created_at: isoTimestamp(f.createdAt),
     updated_at: isoTimestamp(f.updatedAt),
   };

@@ -20,7 +20,8 @@ export interface LenientInbound {
  * wrong (no or a bad email, values over the bounds) is left for validation to report.
  */
 export function lenientInbound(raw: unknown): LenientInbound {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { body: raw, storedAsCustomFields: [] };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { body: raw, storedAsCustomFields: [] };
   const input = raw as Record<string, unknown>;
   const body: [string, unknown][] = [];
   const extras: [string, string | number | boolean][] = [];
@@ -53,7 +54,8 @@ export function lenientInbound(raw: unknown): LenientInbound {
 }
 
 function normalise(field: string, value: unknown): unknown {
-  if (TEXT_FIELDS.has(field) && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
+  if (TEXT_FIELDS.has(field) && (typeof value === 'number' || typeof value === 'boolean'))
+    return String(value);
   if (INTEGER_FIELDS.has(field)) return coerceInteger(value);
   if (BOOLEAN_FIELDS.has(field)) return coerceBoolean(value);
   if (field === 'tags') {

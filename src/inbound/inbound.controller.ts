@@ -54,7 +54,10 @@ export class InboundController {
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<InboundLeadResponse> {
     const { body, storedAsCustomFields } = lenientInbound(raw);
-    const dto = (await VALIDATE.transform(body, { type: 'body', metatype: InboundLeadDto })) as InboundLeadDto;
+    const dto = (await VALIDATE.transform(body, {
+      type: 'body',
+      metatype: InboundLeadDto,
+    })) as InboundLeadDto;
     const result = await this.inbound.receive(caller, q.tenant, dto, storedAsCustomFields);
     if (result.is_duplicate) res.status(200);
     return result;

@@ -115,7 +115,12 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
   },
 };
 
-const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{'));
+// Keyless operations (public forms) have no workspace to cross.
+const keyless = (p: string) =>
+  Object.values<Record<string, unknown>>(OPENAPI.paths[p]).every(
+    (op) => Array.isArray(op.security) && !op.security.length,
+  );
+const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{') && !keyless(p));
 const LIST_PATHS = Object.keys(OPENAPI.paths).filter(
   (p) =>
     !p.includes('{') &&

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 
 const LOCATION = 'leadhub:location';
-type Body = { data?: { id?: unknown } } & Record<string, unknown>;
+type Body = { data?: { id?: unknown } & Record<string, unknown> } & Record<string, unknown>;
 
 /** Where a 201 of this operation points, when it is not "the request's path + /{data.id}". */
 export const CreatedLocation = (locate: (body: Body) => string | undefined) => SetMetadata(LOCATION, locate);

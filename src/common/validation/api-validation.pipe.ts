@@ -100,7 +100,8 @@ function oneMessage(constraints: [string, string][], e: ValidationError, path: s
   const names = constraints.map(([name]) => name);
   if (names.includes('whitelistValidation')) return `The ${path} field is not allowed.`;
   // A required field left out (or sent as null or an empty string) is one problem, whatever else it fails.
-  const blank = e.value === undefined || e.value === null || (typeof e.value === 'string' && e.value.trim() === '');
+  const blank =
+    e.value === undefined || e.value === null || (typeof e.value === 'string' && e.value.trim() === '');
   if (blank && (e.value === undefined || names.some((n) => n === 'isNotEmpty' || n === 'isDefined')))
     return `The ${path} field is required.`;
   const [name, message] =

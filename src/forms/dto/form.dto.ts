@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  MaxLength,
+} from 'class-validator';
 import { SortablePaginationQueryDto } from '../../common/crud/sorting';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
@@ -44,6 +53,33 @@ export class CreateFormDto {
   @IsOmittable()
   @IsBoolean()
   is_active?: boolean;
+
+  /**
+   * Published on the website: `POST /api/forms/{public_id}/submit` accepts submissions without an API key
+   * (JSON or a plain HTML form post). Default false.
+   */
+  @IsOmittable()
+  @IsBoolean()
+  is_public?: boolean;
+
+  /**
+   * Where a browser is sent (303) after an HTML form post to the public endpoint; null: answer with JSON.
+   * @example "https://www.example.com/thanks"
+   */
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    maxLength: 2048,
+    format: 'uri',
+    example: 'https://www.example.com/thanks',
+  })
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'The success_url field must be an http(s) URL.' },
+  )
+  @MaxLength(2048)
+  success_url?: string | null;
 }
 
 /** Partial; `fields` or `lead_defaults`, when sent, replace the stored ones as a whole. */
