@@ -11,6 +11,7 @@ import { CorsOrigins, registerCors } from './common/http/cors';
 import { acceptHtmlFormPosts } from './common/http/form-body';
 import { acceptEmptyJsonBodies } from './common/http/json-body';
 import { LocationInterceptor } from './common/http/location.interceptor';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
 
@@ -50,7 +51,9 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
 export async function configureApp(app: NestFastifyApplication, o: CreateAppOptions): Promise<void> {
   app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)'] });
   app.useGlobalPipes(new ApiValidationPipe());
-  app.useGlobalInterceptors(new LocationInterceptor());
+  // Outermost first: an idempotent POST stores the response (with its Location) the inner ones produced.
+  if (o.preview) app.useGlobalInterceptors(new LocationInterceptor());
+  else app.useGlobalInterceptors(app.get(IdempotencyInterceptor), new LocationInterceptor());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Fastify's own parser; Nest's urlencoded parser is off): any other body type is a 415.
   fastify.removeContentTypeParser(['text/plain']);

@@ -17,6 +17,7 @@ import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
 import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
@@ -51,6 +52,7 @@ const DOMAIN_MODULES = [
   InboundModule,
   FormsModule,
   EngineModule,
+  IdempotencyModule,
 ];
 
 @Module({})

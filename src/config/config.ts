@@ -53,6 +53,11 @@ class Environment {
   @IsUrl({ require_tld: false, require_protocol: true })
   APP_URL?: string;
 
+  /** Test-only (test/process): the server SIGKILLs itself after an idempotent POST committed, before replying. */
+  @IsOptional()
+  @IsIn(['0', '1'])
+  LEADHUB_TEST_CRASH_AFTER_IDEMPOTENT_COMMIT?: string;
+
   /** Submissions per client address per hour to public forms (read at call time by the forms module). */
   @IsOptional()
   @Transform(({ value }) => Number(value))

@@ -30,6 +30,11 @@ const HEADERS: Json = {
     description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).',
     schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
   },
+  'Idempotent-Replayed': {
+    description:
+      'Present (`true`) when this is the stored response of an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string', enum: ['true'] },
+  },
   Location: {
     description: 'The path of the created record (for an inbound lead: the lead).',
     required: true,
@@ -79,10 +84,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return finalize(doc as unknown as Json) as unknown as OpenAPIObject;
 }
 
+const IDEMPOTENCY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe (Stripe semantics): the first successful response to a request with this key is stored ' +
+    'with its write and replayed (with `Idempotent-Replayed: true`) to any retry with the same key for 24 hours. ' +
+    'Scoped to the API key. The same key with a different request is a 422; a retry while the first request is ' +
+    'still running waits up to 3 seconds, then gets 409. A request that failed stores nothing. Use a new random ' +
+    'value (a UUID) per logical request.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$' },
+};
+
 function finalize(doc: Json): Json {
   doc.components.headers = HEADERS;
+  doc.components.parameters = { IdempotencyKey: IDEMPOTENCY_PARAMETER };
   for (const item of Object.values<Json>(doc.paths)) {
-    for (const op of Object.values<Json>(item)) {
+    for (const [method, op] of Object.entries<Json>(item)) {
       const scopes: string[] | undefined = op['x-required-scopes'];
       if (scopes) {
         op.description = [`**Required scope:** \`${scopes.join('`, `')}\``, op.description]
@@ -91,6 +110,11 @@ function finalize(doc: Json): Json {
       }
       // Any operation can meet an unknown query parameter (422) or an unexpected failure (500);
       // any operation with a body can meet malformed JSON (400), a body too large (413) or another media type (415).
+      const idempotent = method === 'post' && scopes !== undefined;
+      if (idempotent) {
+        op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
+        op.responses['409'] ??= errorResponseObject(409);
+      }
       const always = ['422', '500', ...(op.requestBody ? ['400', '413', '415'] : [])];
       for (const status of always) op.responses[status] ??= errorResponseObject(Number(status));
       op.responses = sortKeys(op.responses);
@@ -111,6 +135,8 @@ function finalize(doc: Json): Json {
             response.headers[h] = { $ref: `#/components/headers/${h}` };
         }
         if (status === '201') response.headers.Location = { $ref: '#/components/headers/Location' };
+        if (idempotent && /^2/.test(status))
+          response.headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
         if (status === '429') response.headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
         const media = response.content?.['application/json'];
         if (media && media.example === undefined) media.example = buildExample(media.schema, doc);

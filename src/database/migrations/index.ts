@@ -9,6 +9,7 @@ import { Automations1764000410000 } from './1764000410000-Automations';
 import { Forms1764000500000 } from './1764000500000-Forms';
 import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
 import { PublicForms1764001300000 } from './1764001300000-PublicForms';
+import { IdempotencyKeys1764001300100 } from './1764001300100-IdempotencyKeys';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Forms1764000500000,
   AutomationRuns1764000600000,
   PublicForms1764001300000,
+  IdempotencyKeys1764001300100,
 ];
