@@ -8,6 +8,7 @@ import type { StoredField } from './form-definition';
  * keys (ON DELETE SET NULL: deleting the record clears the default instead of breaking submissions).
  */
 @Entity('forms')
+@Index('IDX_forms_ws_updated', { synchronize: false }) // (workspace_id, updated_at, id): sync lists
 @Index('IDX_forms_workspace', ['workspaceId'])
 @Index('UQ_forms_public_id', ['publicId'], { unique: true })
 export class Form extends Timestamped {

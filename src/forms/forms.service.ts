@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { whereUpdated } from '../common/crud/sync-window';
 import { randomBytes } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type QueryDeepPartialEntity, QueryFailedError, Repository } from 'typeorm';
@@ -16,6 +17,7 @@ import { Form } from './form.entity';
 const SORT_COLUMNS = {
   name: 'lower(f.name)',
   created_at: 'f.created_at',
+  updated_at: 'f.updated_at',
   submissions_count: 'f.submissions_count',
 } as const;
 
@@ -34,6 +36,7 @@ export class FormsService {
     const qb = this.forms.createQueryBuilder('f').where('f.workspace_id = :workspaceId', { workspaceId });
     if (q.is_active !== undefined) qb.andWhere('f.is_active = :active', { active: q.is_active });
     if (q.search) qb.andWhere('f.name ILIKE :search', { search: likePattern(q.search) });
+    whereUpdated(qb, 'f', q);
     const dir = sqlDirection(q.direction);
     const [items, total] = await qb
       .orderBy(SORT_COLUMNS[q.sort], dir)

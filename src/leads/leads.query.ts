@@ -1,4 +1,5 @@
 import { sqlDirection } from '../common/crud/sorting';
+import { dateBound, updatedWindow } from '../common/crud/sync-window';
 import { likePattern } from '../common/crud/workspace-scope';
 import type { LeadFiltersDto, LeadSort } from './dto/lead-filters.dto';
 import { TAGS_OF } from './lead-row';
@@ -65,6 +66,8 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
     where.push(`l.created_at ${dateOnly ? '<' : '<='} ${param(dateBound(q.created_before, 'before'))}`);
   }
 
+  where.push(...updatedWindow('l.updated_at', q, param));
+
   const dir = sqlDirection(q.direction);
   const order = (a: string) => `${SORT_EXPRESSION[q.sort](a)} ${dir}, ${a}.id ${dir}`;
   const filter = where.join(' AND ');
@@ -98,20 +101,4 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
   };
 }
 
-/**
- * A created_after/created_before value as an instant. A date alone is 00:00 UTC of that day, and for
- * created_before 00:00 of the next day (compared with `<`, so the whole day is included); a date-time without
- * an offset is UTC.
- */
-export function dateBound(value: string, side: 'after' | 'before'): string {
-  if (!value.includes('T')) {
-    const day = new Date(`${value}T00:00:00Z`);
-    if (side === 'before') day.setUTCDate(day.getUTCDate() + 1);
-    return day.toISOString();
-  }
-  let v = value.toUpperCase();
-  const offset = /([+-])(\d{2}):?(\d{2})?$/.exec(v.slice(10));
-  if (offset) v = `${v.slice(0, v.length - offset[0].length)}${offset[1]}${offset[2]}:${offset[3] ?? '00'}`;
-  else if (!v.endsWith('Z')) v += 'Z';
-  return new Date(v).toISOString();
-}
+export { dateBound };

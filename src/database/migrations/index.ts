@@ -10,6 +10,7 @@ import { Forms1764000500000 } from './1764000500000-Forms';
 import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
 import { PublicForms1764001300000 } from './1764001300000-PublicForms';
 import { IdempotencyKeys1764001300100 } from './1764001300100-IdempotencyKeys';
+import { SyncTimestamps1764001300200 } from './1764001300200-SyncTimestamps';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AutomationRuns1764000600000,
   PublicForms1764001300000,
   IdempotencyKeys1764001300100,
+  SyncTimestamps1764001300200,
 ];

@@ -10,7 +10,7 @@ import {
   IsUrl,
   MaxLength,
 } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_FIELDS } from '../form-definition';
@@ -85,11 +85,11 @@ export class CreateFormDto {
 /** Partial; `fields` or `lead_defaults`, when sent, replace the stored ones as a whole. */
 export class UpdateFormDto extends UpdateType(CreateFormDto) {}
 
-export const FORM_SORTS = ['name', 'created_at', 'submissions_count'] as const;
+export const FORM_SORTS = ['name', 'created_at', 'submissions_count', 'updated_at'] as const;
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class FormFiltersDto extends SortablePaginationQueryDto {
+export class FormFiltersDto extends SyncablePaginationQueryDto {
   /** `true` or `false`. */
   @IsOptional()
   @Transform(bool)

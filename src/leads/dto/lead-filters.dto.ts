@@ -12,7 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { LEAD_STATUSES, type LeadStatus } from '../lead.entity';
 
 export const LEAD_SORTS = [
@@ -33,7 +33,9 @@ const DATE_MESSAGE = (p: string) =>
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class LeadFiltersDto extends SortablePaginationQueryDto {
+/** updated_after/updated_before (SyncablePaginationQueryDto): anything that changes what `GET /leads/{id}` returns
+ * moves updated_at, including a deleted pipeline, stage, user or tag cleared from the lead. */
+export class LeadFiltersDto extends SyncablePaginationQueryDto {
   /**
    * Exact source (case-sensitive).
    * @example "website"
