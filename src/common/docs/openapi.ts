@@ -43,17 +43,20 @@ const HEADERS: Json = {
 };
 
 /** The OpenAPI 3.1 document: the same bytes on every run and in every environment. */
+/** Sections in the reference's order, Health last (Swagger UI shows them in this order). */
 const TAG_DESCRIPTIONS: Record<string, string> = {
-  Health: 'Is the instance up and its database reachable (no API key).',
   Leads: 'People who may become customers: the core of LeadHub.',
-  Inbound: 'Simple lead intake for webhooks and no-code tools, with de-duplication.',
   Pipelines: 'Sales pipelines and their ordered stages.',
+  'Pipeline stages': 'The ordered stages of a pipeline.',
   Tags: 'Labels on leads.',
   Users: 'The people who own leads.',
   Forms: 'Lead capture forms and their submissions.',
   Automations: 'Rules that act on leads when something happens.',
   Integrations: 'Connections to external services.',
+  Inbound: 'Simple lead intake for webhooks and no-code tools, with de-duplication.',
+  Health: 'Is the instance up and its database reachable (no API key).',
 };
+const TAG_ORDER = Object.keys(TAG_DESCRIPTIONS);
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -121,6 +124,16 @@ function finalize(doc: Json): Json {
       // A query parameter with a default is optional, whatever the DTO's TypeScript type says.
       for (const p of op.parameters ?? [])
         if (p.in === 'query' && p.schema?.default !== undefined) p.required = false;
+      // Swagger UI would pre-fill query examples into "Try it out" (an empty, filtered list on a fresh install):
+      // optional query parameters describe themselves, without example values (`tenant` keeps `default`).
+      for (const p of op.parameters ?? [])
+        if (p.in === 'query' && !p.required) {
+          delete p.example;
+          if (p.schema) delete p.schema.example;
+        }
+      // Request examples run as they are on a fresh install: no ids of records that do not exist there.
+      for (const media of Object.values<Json>(op.requestBody?.content ?? {}))
+        media.example ??= withoutReferences(buildExample(media.schema, doc));
       // Path ids are integers (IdPipe), whatever `number` the plugin saw.
       for (const p of op.parameters ?? [])
         if (p.in === 'path' && /(^|_)id$/.test(p.name) && p.schema?.type === 'number')
@@ -149,11 +162,25 @@ function finalize(doc: Json): Json {
       Object.values<Json>(item).flatMap((op) => op.tags ?? []),
     ),
   );
-  doc.tags = [...used].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  const rank = (name: string) => (TAG_ORDER.includes(name) ? TAG_ORDER.indexOf(name) : TAG_ORDER.length - 1);
+  doc.tags = [...used]
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   for (const server of doc.servers ?? []) server['x-internal'] = false; // a public API for integrators
   doc.paths = sortKeys(doc.paths);
   doc.components.schemas = sortKeys(doc.components.schemas ?? {});
   return doc;
+}
+
+/** A request example without the `*_id` references a fresh install cannot satisfy. */
+function withoutReferences(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutReferences);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !k.endsWith('_id'))
+      .map(([k, v]) => [k, withoutReferences(v)]),
+  );
 }
 
 const INT32 = { min: -2147483648, max: 2147483647 };
@@ -206,5 +233,7 @@ export function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, doc, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
+    // The key entered under "Authorize" survives a reload.
+    swaggerOptions: { persistAuthorization: true },
   });
 }

@@ -8,9 +8,9 @@ import { UpdateLeadDto } from '../../leads/dto/lead.dto';
 export class InboundQueryDto {
   /**
    * The workspace's slug; the API key must belong to it (otherwise 403).
-   * @example "acme"
+   * @example "default"
    */
-  @ApiProperty({ example: 'acme', maxLength: 64 })
+  @ApiProperty({ example: 'default', maxLength: 64 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
