@@ -87,7 +87,7 @@ describeBrowser('CORS from a real browser (headless Chromium)', () => {
   }
 
   it('a page on another origin creates and lists leads, reading the exposed headers', async () => {
-    const t = await TestApp.start();
+    const t = await TestApp.start({ prism: false });
     try {
       const key = await (await t.workspace('browser')).key(['*']);
       const out = await fetchFromPage(`http://127.0.0.1:${await t.port()}`, key);
@@ -111,7 +111,10 @@ describeBrowser('CORS from a real browser (headless Chromium)', () => {
       [['https://only.example.com'], false],
       [false, false],
     ] as const) {
-      const app = await TestApp.start({ corsOrigins: origins === false ? false : [...origins] });
+      const app = await TestApp.start({
+        corsOrigins: origins === false ? false : [...origins],
+        prism: false,
+      });
       try {
         const key = await (await app.workspace('browser-cors')).key();
         const out = await fetchFromPage(`http://127.0.0.1:${await app.port()}`, key);
@@ -126,5 +129,5 @@ describeBrowser('CORS from a real browser (headless Chromium)', () => {
         await app.close();
       }
     }
-  });
+  }, 180_000);
 });

@@ -54,6 +54,8 @@ export class TestApp {
       databaseUrl?: string;
       queryTimeoutMs?: number;
       corsOrigins?: CorsOrigins;
+      /** false: no Prism proxy even in the Prism pass (a browser calls the app's own port). */
+      prism?: boolean;
     } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
@@ -71,7 +73,8 @@ export class TestApp {
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);
     // LEADHUB_TEST_PRISM=1: every request goes through a Prism validating proxy as well.
-    if (process.env.LEADHUB_TEST_PRISM === '1') t.prism = await PrismProxy.start(await t.port());
+    if (process.env.LEADHUB_TEST_PRISM === '1' && opts.prism !== false)
+      t.prism = await PrismProxy.start(await t.port());
     return t;
   }
 
