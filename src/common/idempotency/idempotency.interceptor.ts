@@ -51,13 +51,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest('hex');
     return from(
       inRequestTransaction(this.db, async (runner) => {
-        await this.lock(runner, keyId, key);
+        const turn = await this.lock(runner, keyId, key);
         const [stored]: Stored[] = await runner.query(
           `SELECT request_hash, status, body, location FROM idempotency_keys
             WHERE api_key_id = $1 AND key = $2 AND created_at > now() - interval '${REPLAY_HOURS} hours'`,
           [keyId, key],
         );
         if (stored) return this.replay(stored, hash, reply);
+        if (turn === 'waited') throw new ApiException('CONFLICT');
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const location = reply.getHeader('location');
         await runner.query(
@@ -78,17 +79,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  /** Serialises requests with one key: a second waits for the first's commit (bounded), then sees its response. */
-  private async lock(runner: QueryRunner, keyId: number, key: string): Promise<void> {
+  /**
+   * One request per key runs at a time. The first takes the key's lock exclusively; the retries that arrive
+   * meanwhile wait for it with a shared lock (bounded), so once it commits they all read its response at once
+   * instead of one after another. A waiter that then finds nothing stored (the first failed) gets 409: retry.
+   */
+  private async lock(runner: QueryRunner, keyId: number, key: string): Promise<'first' | 'waited'> {
+    const name = `idem:${keyId}:${key}`;
+    const [{ got }] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS got', [
+      name,
+    ]);
+    if (got) return 'first';
     await runner.query(`SET LOCAL lock_timeout = ${WAIT_FOR_FIRST_MS}`);
     try {
-      await runner.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`idem:${keyId}:${key}`]);
+      await runner.query('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [name]);
     } catch (err) {
       const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
       if (code === '55P03') throw new ApiException('CONFLICT');
       throw err;
     }
-    await runner.query(`SET LOCAL lock_timeout = 0`);
+    await runner.query('SET LOCAL lock_timeout = 0');
+    return 'waited';
   }
 
   private replay(stored: Stored, hash: string, reply: FastifyReply): unknown {
