@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
+import { MetricsService } from '../metrics/metrics.service';
 import type { PendingWebhook } from './action-executor';
 import { ENGINE_CONFIG } from './engine.tokens';
 import { type EngineConfig, retryDelayMs } from './engine-config';
@@ -32,6 +33,7 @@ export class WebhookDeliveries {
     private readonly box: SecretBox,
     private readonly runLog: RunLogService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async enqueue(m: EntityManager, runId: string, hooks: PendingWebhook[]): Promise<void> {
@@ -79,8 +81,10 @@ export class WebhookDeliveries {
         body: JSON.stringify(d.payload),
         secret: d.secret === null ? null : this.box.decrypt(d.secret),
         timeoutMs: this.config.timeoutMs,
+        allowPrivate: this.config.allowPrivateUrls,
       });
       await this.settle(d, `status = 'delivered', last_status_code = $3, last_error = NULL`, [status]);
+      this.metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
     } catch (err) {
       const failure =
         err instanceof DeliveryFailure
@@ -94,8 +98,10 @@ export class WebhookDeliveries {
            last_status_code = $3, last_error = $4`,
           [failure.statusCode, failure.message, delay],
         );
+        this.metrics?.webhookDeliveries.inc({ outcome: 'retry' });
         return;
       }
+      this.metrics?.webhookDeliveries.inc({ outcome: 'failed' });
       const settled = await this.settle(d, `status = 'failed', last_status_code = $3, last_error = $4`, [
         failure.statusCode,
         failure.message,

@@ -13,6 +13,8 @@ export interface WebhookRequest {
   /** The signing secret in plaintext; none → no X-LeadHub-Signature header. */
   secret: string | null;
   timeoutMs: number;
+  /** LEADHUB_ALLOW_PRIVATE_URLS. */
+  allowPrivate?: boolean;
 }
 
 /** Why an attempt did not deliver, and whether another attempt may. */
@@ -42,7 +44,7 @@ export function signature(secret: string, body: string, at = new Date()): string
 export async function sendWebhook(req: WebhookRequest): Promise<number> {
   let target: { url: URL; addresses: string[] };
   try {
-    target = await resolvePublicUrl(req.url);
+    target = await resolvePublicUrl(req.url, { allowPrivate: req.allowPrivate });
   } catch (err) {
     if (err instanceof UnsafeUrlError)
       throw new DeliveryFailure(`URL refused: ${err.message}`, err.reason === 'unresolvable');

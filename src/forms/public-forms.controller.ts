@@ -10,16 +10,11 @@ import { RATE_WINDOW_MS } from '../common/throttling/api-key-throttler.guard';
 import type { WindowRecord } from '../common/throttling/window-record';
 import { FormSubmissionCreatedResponse } from './dto/form.response';
 import { FormSubmissionsService } from './form-submissions.service';
+import { AppConfig } from '../config/app-config';
 
 /** The hidden input a person leaves empty and a bot fills: such a submission is acknowledged and dropped. */
 export const HONEYPOT_FIELD = '_gotcha';
 const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Submissions per client address per hour (LEADHUB_PUBLIC_FORM_LIMIT, read at call time; default 60). */
-function limitPerAddress(): number {
-  const n = Number(process.env.LEADHUB_PUBLIC_FORM_LIMIT);
-  return Number.isInteger(n) && n > 0 ? n : 60;
-}
 
 @ApiTags('Forms')
 @Public() // on the class: the document's `security: []` is taken from there
@@ -28,6 +23,7 @@ export class PublicFormsController {
   constructor(
     private readonly submissions: FormSubmissionsService,
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+    private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -110,7 +106,7 @@ export class PublicFormsController {
 
   /** One hourly window per client address (behind a proxy, TRUST_PROXY decides what req.ip is). */
   private async countAddress(req: FastifyRequest, res: FastifyReply): Promise<void> {
-    const limit = limitPerAddress();
+    const limit = this.config.publicFormLimit; // LEADHUB_PUBLIC_FORM_LIMIT
     const rec = (await this.storage.increment(
       `public-form:${req.ip}`,
       RATE_WINDOW_MS,

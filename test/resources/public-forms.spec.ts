@@ -1,3 +1,4 @@
+import { AppConfig } from '../../src/config/app-config';
 import { TestApp } from '../support/test-app';
 import { email } from './form-fixtures';
 
@@ -105,14 +106,15 @@ describe('public website forms: POST /api/forms/{public_id}/submit', () => {
   });
 
   it('limits submissions per client address (429 with Retry-After)', async () => {
-    process.env.LEADHUB_PUBLIC_FORM_LIMIT = '1';
+    const config = t.app.get(AppConfig);
+    config.publicFormLimit = 1;
     try {
       const res = await t.post(url(), { name: 'Flood', email: email('flood') });
       expect(res.status).toBe(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(res.body.code).toBe('RATE_LIMITED');
     } finally {
-      delete process.env.LEADHUB_PUBLIC_FORM_LIMIT;
+      config.publicFormLimit = 60;
     }
   });
 });

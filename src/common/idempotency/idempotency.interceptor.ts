@@ -6,6 +6,7 @@ import { DataSource, QueryFailedError, type QueryRunner } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ApiException } from '../errors/api.exception';
 import { inRequestTransaction } from './request-transaction';
+import { AppConfig } from '../../config/app-config';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII, 1–255 characters (a UUID is the usual choice). */
@@ -31,7 +32,10 @@ interface Stored {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();

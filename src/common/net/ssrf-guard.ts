@@ -5,7 +5,7 @@ import { BlockList, isIP } from 'node:net';
  * Guard against server-side request forgery: a URL the server will call on a user's behalf (integration
  * and automation webhooks) must be http(s) and must not reach loopback, link-local or private networks.
  * Literal addresses are checked as written; host names are resolved (every address) and each checked.
- * `LEADHUB_ALLOW_PRIVATE_URLS=1` (read at call time) lifts the address check for self-hosted setups that
+ * `LEADHUB_ALLOW_PRIVATE_URLS=1` (callers pass `{ allowPrivate }` from the injected AppConfig) lifts the address check for self-hosted setups that
  * post to their own network; the scheme check and the need for a host name to resolve always apply.
  *
  * The check happens when the URL is saved. A sender should connect to one of the addresses returned by
@@ -72,12 +72,16 @@ function hexToDotted(hi: string, lo: string): string {
   return [a >> 8, a & 255, b >> 8, b & 255].join('.');
 }
 
-export function privateUrlsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.LEADHUB_ALLOW_PRIVATE_URLS === '1';
+export interface UrlPolicy {
+  /** LEADHUB_ALLOW_PRIVATE_URLS=1: private, loopback and link-local addresses are allowed. */
+  allowPrivate?: boolean;
 }
 
 /** Parses and checks a URL; returns it with the addresses it may be reached at (all public). */
-export async function resolvePublicUrl(raw: string): Promise<{ url: URL; addresses: string[] }> {
+export async function resolvePublicUrl(
+  raw: string,
+  policy: UrlPolicy = {},
+): Promise<{ url: URL; addresses: string[] }> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -88,7 +92,7 @@ export async function resolvePublicUrl(raw: string): Promise<{ url: URL; address
     throw new UnsafeUrlError('scheme', 'must be an http or https URL');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) throw new UnsafeUrlError('invalid', 'must be a valid URL');
-  const allowPrivate = privateUrlsAllowed();
+  const allowPrivate = policy.allowPrivate === true;
   if (isIP(host)) {
     if (!allowPrivate && !isPublicAddress(host))
       throw new UnsafeUrlError('private', 'must not point at a private, loopback or link-local address');
@@ -122,14 +126,18 @@ async function resolveAll(host: string): Promise<string[]> {
 }
 
 /** Throws `UnsafeUrlError` unless the URL is http(s) and reaches only public addresses. */
-export async function assertPublicUrl(url: string): Promise<void> {
-  await resolvePublicUrl(url);
+export async function assertPublicUrl(url: string, policy: UrlPolicy = {}): Promise<void> {
+  await resolvePublicUrl(url, policy);
 }
 
 /** The guard's verdict as a field message (`The PATH field must …`); undefined when the URL is fine. */
-export async function publicUrlProblem(value: string, path: string): Promise<string | undefined> {
+export async function publicUrlProblem(
+  value: string,
+  path: string,
+  policy: UrlPolicy = {},
+): Promise<string | undefined> {
   try {
-    await resolvePublicUrl(value);
+    await resolvePublicUrl(value, policy);
     return undefined;
   } catch (err) {
     if (err instanceof UnsafeUrlError) return `The ${path} field ${err.message}.`;

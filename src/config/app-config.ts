@@ -1,0 +1,104 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { Environment } from './config';
+import { CorsOrigins, parseCorsOrigins } from '../common/http/cors';
+
+/**
+ * The service's configuration: one typed object, loaded once at start (environment + `.env`) and injected
+ * (`constructor(private readonly config: AppConfig)`). Nothing else reads `process.env` (a lint rule checks).
+ */
+export class AppConfig {
+  port!: number;
+  host!: string;
+  databaseUrl?: string;
+  /** Absolute. */
+  dataDir!: string;
+  redisUrl?: string;
+  bootstrapKey?: string;
+  secretKey?: string;
+  allowPrivateUrls!: boolean;
+  keyCacheTtlMs!: number;
+  logLevel!: string;
+  /** Undefined: decided by whether stdout is a terminal. */
+  logFormat?: 'pretty' | 'json';
+  appUrl?: string;
+  queryTimeoutMs!: number;
+  bodyLimitBytes!: number;
+  embeddedPgPort!: number;
+  worker!: { enabled: boolean; pollMs: number; webhookBackoffMs: number; webhookTimeoutMs: number };
+  metricsToken?: string;
+  shutdownTimeoutMs!: number;
+  /** CORS for /api/*: `*`, a list of origins, or false. */
+  corsOrigins!: CorsOrigins;
+  /** Public form submissions per client address per hour. */
+  publicFormLimit!: number;
+  /** Test-only: SIGKILL after an idempotent POST committed, before replying (test/process). */
+  testCrashAfterIdempotentCommit!: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** The folder holding the project's package.json (the default data directory and `.env` live there). */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/** The environment the process runs with, over the project's `.env` file (the environment wins). */
+export function processEnvironment(envFile = join(PROJECT_ROOT, '.env')): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/**
+ * Validates and maps an environment. Without an argument: the process environment and `.env`. Tests pass their
+ * own (`loadConfig({})` is the defaults) and may override fields of the result.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = processEnvironment(),
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: false });
+  if (errors.length) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config: AppConfig = {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL,
+    dataDir: resolve(PROJECT_ROOT, parsed.DATA_DIR),
+    redisUrl: parsed.REDIS_URL,
+    bootstrapKey: parsed.LEADHUB_BOOTSTRAP_KEY,
+    secretKey: parsed.LEADHUB_SECRET_KEY,
+    allowPrivateUrls: parsed.LEADHUB_ALLOW_PRIVATE_URLS === '1',
+    keyCacheTtlMs: parsed.LEADHUB_KEY_CACHE_TTL_MS,
+    logLevel: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT,
+    appUrl: parsed.APP_URL?.replace(/\/+$/, ''),
+    queryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
+    bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    embeddedPgPort: parsed.EMBEDDED_PG_PORT,
+    worker: {
+      enabled: parsed.LEADHUB_WORKER !== '0',
+      pollMs: parsed.LEADHUB_WORKER_POLL_MS,
+      webhookBackoffMs: parsed.LEADHUB_WEBHOOK_BACKOFF_MS,
+      webhookTimeoutMs: parsed.LEADHUB_WEBHOOK_TIMEOUT_MS,
+    },
+    metricsToken: parsed.METRICS_TOKEN,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: parseCorsOrigins(parsed.CORS_ORIGINS),
+    publicFormLimit: parsed.LEADHUB_PUBLIC_FORM_LIMIT,
+    testCrashAfterIdempotentCommit: parsed.LEADHUB_TEST_CRASH_AFTER_IDEMPOTENT_COMMIT === '1',
+  };
+  return Object.assign(new AppConfig(), config, overrides);
+}
