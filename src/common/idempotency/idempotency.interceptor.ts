@@ -76,8 +76,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return body;
       }).then((body) => {
         // Test-only: simulates `kill -9` after the commit and before the reply (test/process).
-        if (process.env.LEADHUB_TEST_CRASH_AFTER_IDEMPOTENT_COMMIT === '1')
-          process.kill(process.pid, 'SIGKILL');
+        if (this.config.testCrashAfterIdempotentCommit) process.kill(process.pid, 'SIGKILL');
         return body;
       }),
     );
