@@ -11,6 +11,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
 import { serverOptions } from './common/edge/edge-config';
 import { installEdge } from './common/edge/install-edge';
+import { CorsOrigins, registerCors } from './common/http/cors';
+import { acceptHtmlFormPosts } from './common/http/form-body';
+import { acceptEmptyJsonBodies } from './common/http/json-body';
+import { LocationInterceptor } from './common/http/location.interceptor';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
 
 export interface CreateAppOptions extends AppOptions {
@@ -18,12 +24,13 @@ export interface CreateAppOptions extends AppOptions {
   swagger?: boolean;
   /** Scan the module graph without connecting to anything (OpenAPI generation). */
   preview?: boolean;
+  /** CORS for /api/*: `*` (default), a list of origins, or false. */
+  corsOrigins?: CorsOrigins;
 }
 
 export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplication> {
-  const edge = o.config.edge;
   const adapter = new FastifyAdapter({
-    ...serverOptions(edge),
+    ...serverOptions(o.config.edge),
     bodyLimit: o.config.bodyLimitBytes,
     return503OnClosing: true,
     requestIdHeader: false,
@@ -42,15 +49,18 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
     app.useLogger(app.get(Logger));
     app.get(MetricsService).install(app.getHttpAdapter().getInstance());
   }
-  configureApp(app, o.config);
-  installEdge(app, edge);
+  await configureApp(app, o);
   if (o.swagger !== false) setupSwagger(app);
   return app;
 }
 
-export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
+export async function configureApp(app: NestFastifyApplication, o: CreateAppOptions): Promise<void> {
+  const config: AppConfig = o.config;
   app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)'] });
   app.useGlobalPipes(new ApiValidationPipe());
+  // Outermost first: an idempotent POST stores the response (with its Location) the inner ones produced.
+  if (o.preview) app.useGlobalInterceptors(new LocationInterceptor());
+  else app.useGlobalInterceptors(app.get(IdempotencyInterceptor), new LocationInterceptor());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Fastify's own parser; Nest's urlencoded parser is off): any other body type is a 415.
   fastify.removeContentTypeParser(['text/plain']);
@@ -59,4 +69,10 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
+  // Before the 405 answer, so that one too carries a valid key's rate-limit headers and counts.
+  installEdge(app, config.edge);
+  acceptEmptyJsonBodies(fastify);
+  answerMethodNotAllowed(fastify);
+  await registerCors(app, o.corsOrigins ?? config.corsOrigins ?? '*');
+  await acceptHtmlFormPosts(app);
 }

@@ -19,6 +19,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -55,6 +56,7 @@ const DOMAIN_MODULES = [
   InboundModule,
   FormsModule,
   EngineModule,
+  IdempotencyModule,
 ];
 
 @Module({})

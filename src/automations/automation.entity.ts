@@ -3,6 +3,7 @@ import { Timestamped } from '../common/entities/timestamps';
 import type { StoredAction, StoredCondition } from './automation-definition';
 
 @Entity('automations')
+@Index('IDX_automations_ws_updated', { synchronize: false }) // (workspace_id, updated_at, id): sync lists
 @Index('IDX_automations_workspace_trigger', ['workspaceId', 'triggerType'])
 export class Automation extends Timestamped {
   @PrimaryGeneratedColumn()

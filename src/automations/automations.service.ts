@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { whereUpdated } from '../common/crud/sync-window';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
@@ -16,7 +17,11 @@ import type { References } from './checker-base';
 import { AutomationFiltersDto, CreateAutomationDto, UpdateAutomationDto } from './dto/automation.dto';
 import { AutomationResponse } from './dto/automation.response';
 
-const SORT_COLUMNS = { name: 'lower(a.name)', created_at: 'a.created_at' } as const;
+const SORT_COLUMNS = {
+  name: 'lower(a.name)',
+  created_at: 'a.created_at',
+  updated_at: 'a.updated_at',
+} as const;
 const REFERENCE_TABLES = { user: 'users', stage: 'pipeline_stages', pipeline: 'pipelines' } as const;
 
 @Injectable()
@@ -33,6 +38,7 @@ export class AutomationsService {
       .where('a.workspace_id = :workspaceId', { workspaceId });
     if (q.is_active !== undefined) qb.andWhere('a.is_active = :active', { active: q.is_active });
     if (q.trigger_type) qb.andWhere('a.trigger_type = :trigger', { trigger: q.trigger_type });
+    whereUpdated(qb, 'a', q);
     const dir = sqlDirection(q.direction);
     const [items, total] = await qb
       .orderBy(SORT_COLUMNS[q.sort], dir)

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { type EdgeConfig, parseTrustProxy } from '../common/edge/edge-config';
 import { Environment } from './config';
+import { CorsOrigins, parseCorsOrigins } from '../common/http/cors';
 
 /**
  * The service's configuration: one typed object, loaded once at start (environment + `.env`) and injected
@@ -43,6 +44,12 @@ export class AppConfig {
   shutdownTimeoutMs!: number;
   /** Proxy trust, timeouts, connection cap, unauthenticated budget (src/common/edge/edge-config.ts). */
   edge!: EdgeConfig;
+  /** CORS for /api/*: `*`, a list of origins, or false. */
+  corsOrigins!: CorsOrigins;
+  /** Public form submissions per client address per hour. */
+  publicFormLimit!: number;
+  /** Test-only: SIGKILL after an idempotent POST committed, before replying (test/process). */
+  testCrashAfterIdempotentCommit!: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +122,9 @@ export function loadConfig(
       maxConnections: parsed.MAX_CONNECTIONS,
       unauthenticatedPerMinute: parsed.UNAUTHENTICATED_RATE_LIMIT,
     },
+    corsOrigins: parseCorsOrigins(parsed.CORS_ORIGINS),
+    publicFormLimit: parsed.LEADHUB_PUBLIC_FORM_LIMIT,
+    testCrashAfterIdempotentCommit: parsed.LEADHUB_TEST_CRASH_AFTER_IDEMPOTENT_COMMIT === '1',
   };
   return Object.assign(new AppConfig(), config, overrides);
 }

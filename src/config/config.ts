@@ -73,6 +73,25 @@ export class Environment {
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'APP_URL must be an http(s) URL' })
   APP_URL?: string;
 
+  /** `*` (default), `off`, or a comma-separated list of origins such as `https://app.example.com`. */
+  @IsOptional()
+  @Matches(/^(\*|off|none|false|https?:\/\/[^\s,/]+\/?(\s*,\s*https?:\/\/[^\s,/]+\/?)*)$/i, {
+    message: 'CORS_ORIGINS must be *, off, or a comma-separated list of origins (https://host[:port])',
+  })
+  CORS_ORIGINS?: string;
+
+  /** Submissions per client address per hour to public forms. */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  LEADHUB_PUBLIC_FORM_LIMIT = 60;
+
+  /** Test-only (test/process): the server SIGKILLs itself after an idempotent POST committed, before replying. */
+  @IsOptional()
+  @IsIn(['0', '1'])
+  LEADHUB_TEST_CRASH_AFTER_IDEMPOTENT_COMMIT = '0';
+
   @IsOptional()
   @toInt()
   @IsInt()

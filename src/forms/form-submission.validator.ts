@@ -1,13 +1,22 @@
 import { isEmail } from 'class-validator';
 import { ApiException, type FieldErrors } from '../common/errors/api.exception';
 import type { IntakeInput } from '../leads/lead-intake.service';
-import { type CustomFields, PHONE_PATTERN } from '../leads/dto/lead-fields';
+import {
+  CUSTOM_FIELD_KEY_MAX,
+  CUSTOM_FIELD_VALUE_MAX,
+  type CustomFields,
+  PHONE_PATTERN,
+} from '../leads/dto/lead-fields';
+import { coerceBoolean, isBlank, scalarOf } from '../common/validation/lenient';
+
+/** Fields a form does not define that one submission may carry (kept on the submission). */
+const EXTRA_KEYS_MAX = 50;
 import { type LeadDefaults, maxLengthOf, type StoredField, targetOf } from './form-definition';
 
 export type SubmittedValues = Record<string, string | boolean | null>;
 
 export interface CheckedSubmission {
-  /** The validated values of the fields sent (trimmed; null for no value), to store with the submission. */
+  /** The validated values of the fields sent (trimmed; null for no value) and the extra fields, to store. */
   values: SubmittedValues;
   /** The lead to create or merge into: mapped fields, unmapped ones as custom fields, the form's defaults. */
   lead: IntakeInput;
@@ -15,8 +24,10 @@ export interface CheckedSubmission {
 
 /**
  * Checks a submission (a free-form JSON body of values by field name) against the form's fields and maps it to
- * a lead. Every problem is reported at once, by field name: unknown keys, required fields, types, formats, select
- * options, lengths. Strings are trimmed; an empty string or null counts as no value.
+ * a lead. Every problem is reported at once, by field name: required fields, types, formats, select options,
+ * lengths. Strings are trimmed; an empty string or null counts as no value; numbers for text are text and
+ * "on"/"true"/"1" (or "off"/"false"/"0") check (uncheck) a checkbox. Keys the form does not define are kept on
+ * the submission (bounded), not on the lead.
  */
 export function checkSubmission(
   fields: StoredField[],
@@ -30,16 +41,36 @@ export function checkSubmission(
   // A Map: a field named `constructor` must not find Object.prototype.constructor in a plain object.
   const errors = new Map<string, string[]>();
   const fail = (key: string, message: string) => errors.set(key, [...(errors.get(key) ?? []), message]);
-  const known = new Set(fields.map((f) => f.name));
-  for (const key of Object.keys(raw))
-    if (!known.has(key)) fail(key, `The ${key} field is not a field of this form.`);
-
   const values: SubmittedValues = {};
+  // Fields the form does not define are kept on the submission, never on the lead (a website's extra inputs).
+  const known = new Set(fields.map((f) => f.name));
+  const extras = Object.keys(raw).filter((k) => !known.has(k) && !isBlank(raw[k]));
+  if (extras.length > EXTRA_KEYS_MAX)
+    fail('body', `A submission may carry at most ${EXTRA_KEYS_MAX} fields the form does not define.`);
+  for (const key of extras.slice(0, EXTRA_KEYS_MAX)) {
+    const v = scalarOf(raw[key]);
+    const text = typeof v === 'number' ? String(v) : v;
+    if (key.length > CUSTOM_FIELD_KEY_MAX)
+      fail(key, `The ${key.slice(0, 40)}… field name is longer than ${CUSTOM_FIELD_KEY_MAX} characters.`);
+    else if (typeof text === 'string' && text.length > CUSTOM_FIELD_VALUE_MAX)
+      fail(key, `The ${key} field must not be longer than ${CUSTOM_FIELD_VALUE_MAX} characters.`);
+    else
+      Object.defineProperty(values, key, {
+        value: text,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+
   const lead: IntakeInput = {};
   const custom: [string, string | boolean][] = [];
   for (const f of fields) {
     // Own properties only: a field named `constructor` must not read Object.prototype.constructor.
-    const given = Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
+    const sent = Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
+    // Lenient like inbound: a number for a text field is text; "on"/"true"/"1" check a checkbox.
+    const given =
+      f.type === 'checkbox' ? coerceBoolean(sent) : typeof sent === 'number' ? String(sent) : sent;
     const value = fieldValue(f, given, (m) => fail(f.name, m));
     // The submission keeps what was validated (trimmed, within the length cap), not what was sent; no value → null.
     if (given !== undefined) values[f.name] = value ?? null;

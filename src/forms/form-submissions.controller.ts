@@ -17,7 +17,9 @@ import { FormSubmissionsService, toSubmissionResponse } from './form-submissions
 const SUBMIT =
   'The body holds the values by field name: strings (text, email, phone, textarea, select, hidden; trimmed, an ' +
   'empty string or null is no value) and booleans (checkbox). Validated against the form (422 by field name: ' +
-  'unknown keys, required fields, email and phone formats, select options, lengths); an inactive form is a 422. ' +
+  'required fields, email and phone formats, select options, lengths); an inactive form is a 422. Lenient like ' +
+  'inbound leads: a number for a text field is text, "on"/"true"/"1" check a checkbox, and keys the form does ' +
+  'not define are kept on the submission (at most 50, values up to 1000 characters), never on the lead. ' +
   'Then, in one transaction: the submission is stored and creates a lead or merges into the one it duplicates ' +
   '(same email, case-insensitive, or same phone digits), with the rules of inbound leads — a duplicate only ' +
   'gets its empty fields filled, tags and missing custom_fields keys added. Mapped fields fill their lead field, ' +
@@ -62,5 +64,21 @@ export class FormSubmissionsController {
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<FormSubmissionResponse>> {
     return paginated(await this.submissions.list(ws, id, q), q, url, toSubmissionResponse);
+  }
+
+  @Get(':submission_id')
+  @Scopes('read:forms')
+  @ApiOperation({
+    summary: 'Show a form submission',
+    description: 'The values as submitted and the lead they went to.',
+  })
+  @ApiDataResponse(FormSubmissionResponse)
+  @ApiRecordErrors()
+  async showFormSubmission(
+    @WorkspaceId() ws: number,
+    @Param('id', IdPipe) id: number,
+    @Param('submission_id', IdPipe) submissionId: number,
+  ): Promise<{ data: FormSubmissionResponse }> {
+    return { data: toSubmissionResponse(await this.submissions.show(ws, id, submissionId)) };
   }
 }

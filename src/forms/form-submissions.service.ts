@@ -80,6 +80,28 @@ export class FormSubmissionsService {
     return { items, total: form.total };
   }
 
+  /** A published form by its public id; unknown or unpublished is a 404. */
+  async findPublic(
+    publicId: string,
+  ): Promise<{ id: number; workspaceId: number; successUrl: string | null }> {
+    const [row]: { id: number; workspace_id: number; success_url: string | null }[] = await this.db.query(
+      'SELECT id, workspace_id, success_url FROM forms WHERE public_id = $1 AND is_public',
+      [publicId],
+    );
+    if (!row) throw ApiException.notFound('form');
+    return { id: row.id, workspaceId: row.workspace_id, successUrl: row.success_url };
+  }
+
+  /** One submission of the form; another workspace's form or submission is a 404. */
+  async show(workspaceId: number, formId: number, submissionId: number): Promise<SubmissionRow> {
+    const [row]: SubmissionRow[] = await this.db.query(
+      'SELECT * FROM form_submissions WHERE id = $1 AND form_id = $2 AND workspace_id = $3',
+      [submissionId, formId, workspaceId],
+    );
+    if (!row) throw ApiException.notFound('submission');
+    return row;
+  }
+
   private async lockForm(m: EntityManager, workspaceId: number, formId: number) {
     const [form]: FormRow[] = await m.query(
       `SELECT fields, is_active, default_source, default_status, default_tags, default_pipeline_id,

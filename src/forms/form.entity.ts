@@ -8,7 +8,9 @@ import type { StoredField } from './form-definition';
  * keys (ON DELETE SET NULL: deleting the record clears the default instead of breaking submissions).
  */
 @Entity('forms')
+@Index('IDX_forms_ws_updated', { synchronize: false }) // (workspace_id, updated_at, id): sync lists
 @Index('IDX_forms_workspace', ['workspaceId'])
+@Index('UQ_forms_public_id', ['publicId'], { unique: true })
 export class Form extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;
@@ -46,4 +48,16 @@ export class Form extends Timestamped {
 
   @Column({ name: 'default_assigned_user_id', type: 'int', nullable: true })
   defaultAssignedUserId: number | null;
+
+  /** Published: `POST /api/forms/{public_id}/submit` takes submissions without a key. */
+  @Column({ name: 'is_public', type: 'boolean', default: false })
+  isPublic: boolean;
+
+  /** Unguessable, generated once (src/forms/forms.service.ts); the only id a public page shows. */
+  @Column({ name: 'public_id', type: 'varchar', length: 64 })
+  publicId: string;
+
+  /** Where an HTML form post is redirected (303) after a submission; null: the JSON answer. */
+  @Column({ name: 'success_url', type: 'varchar', length: 2048, nullable: true })
+  successUrl: string | null;
 }

@@ -6,6 +6,7 @@ import { FormSubmissionsService } from './form-submissions.service';
 import { Form } from './form.entity';
 import { FormsController } from './forms.controller';
 import { FormsService } from './forms.service';
+import { PublicFormsController } from './public-forms.controller';
 
 /**
  * Forms and their submissions. Decisions where the reference is silent:
@@ -20,7 +21,7 @@ import { FormsService } from './forms.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Form]), LeadsModule],
-  controllers: [FormsController, FormSubmissionsController],
+  controllers: [FormsController, FormSubmissionsController, PublicFormsController],
   providers: [FormsService, FormSubmissionsService],
 })
 export class FormsModule {}

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { whereUpdated } from '../common/crud/sync-window';
+import { randomBytes } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type QueryDeepPartialEntity, QueryFailedError, Repository } from 'typeorm';
 import { sqlDirection } from '../common/crud/sorting';
@@ -15,6 +17,7 @@ import { Form } from './form.entity';
 const SORT_COLUMNS = {
   name: 'lower(f.name)',
   created_at: 'f.created_at',
+  updated_at: 'f.updated_at',
   submissions_count: 'f.submissions_count',
 } as const;
 
@@ -33,6 +36,7 @@ export class FormsService {
     const qb = this.forms.createQueryBuilder('f').where('f.workspace_id = :workspaceId', { workspaceId });
     if (q.is_active !== undefined) qb.andWhere('f.is_active = :active', { active: q.is_active });
     if (q.search) qb.andWhere('f.name ILIKE :search', { search: likePattern(q.search) });
+    whereUpdated(qb, 'f', q);
     const dir = sqlDirection(q.direction);
     const [items, total] = await qb
       .orderBy(SORT_COLUMNS[q.sort], dir)
@@ -53,6 +57,9 @@ export class FormsService {
       workspaceId,
       name: dto.name,
       isActive: dto.is_active ?? true,
+      isPublic: dto.is_public ?? false,
+      publicId: randomBytes(16).toString('hex'),
+      successUrl: dto.success_url ?? null,
       fields: def.fields!,
       ...defaultColumns(def.defaults!),
     });
@@ -68,6 +75,8 @@ export class FormsService {
     if (def.fields) changes.fields = def.fields;
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.is_active !== undefined) changes.isActive = dto.is_active;
+    if (dto.is_public !== undefined) changes.isPublic = dto.is_public;
+    if (dto.success_url !== undefined) changes.successUrl = dto.success_url;
     if (Object.keys(changes).length) await this.write(() => this.forms.update({ id, workspaceId }, changes));
     return this.get(workspaceId, id);
   }
@@ -133,6 +142,9 @@ export function toFormResponse(f: Form): FormResponse {
     lead_defaults: leadDefaultsOf(f),
     is_active: f.isActive,
     submissions_count: f.submissionsCount,
+    is_public: f.isPublic,
+    public_id: f.publicId,
+    success_url: f.successUrl,
     created_at: isoTimestamp(f.createdAt),
     updated_at: isoTimestamp(f.updatedAt),
   };

@@ -3,6 +3,7 @@ import { Timestamped } from '../common/entities/timestamps';
 import type { StoredConfig } from './integration-config';
 
 @Entity('integrations')
+@Index('IDX_integrations_ws_updated', { synchronize: false }) // (workspace_id, updated_at, id): sync lists
 @Index('IDX_integrations_workspace', ['workspaceId'])
 export class Integration extends Timestamped {
   @PrimaryGeneratedColumn()

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { whereUpdated } from '../common/crud/sync-window';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
@@ -14,7 +15,11 @@ import { prepareConfig, maskConfig, StoredConfig } from './integration-config';
 import { INTEGRATION_TYPES, integrationType, IntegrationType } from './integration-types';
 import { Integration } from './integration.entity';
 
-const SORT_COLUMNS = { name: 'lower(i.name)', created_at: 'i.created_at' } as const;
+const SORT_COLUMNS = {
+  name: 'lower(i.name)',
+  created_at: 'i.created_at',
+  updated_at: 'i.updated_at',
+} as const;
 
 @Injectable()
 export class IntegrationsService {
@@ -37,6 +42,7 @@ export class IntegrationsService {
       .where('i.workspace_id = :workspaceId', { workspaceId });
     if (q.type) qb.andWhere('i.type = :type', { type: q.type });
     if (q.is_active !== undefined) qb.andWhere('i.is_active = :active', { active: q.is_active });
+    whereUpdated(qb, 'i', q);
     const dir = sqlDirection(q.direction);
     const [items, total] = await qb
       .orderBy(SORT_COLUMNS[q.sort], dir)

@@ -23,6 +23,8 @@ export interface IntakeInput {
   custom_fields?: CustomFields;
   /** Applied only when a new lead is created. */
   status?: LeadStatus;
+  lead_score?: number;
+  starred?: boolean;
   pipeline_id?: number | null;
   pipeline_stage_id?: number | null;
   assigned_user_id?: number | null;
@@ -77,6 +79,8 @@ export class LeadIntakeService {
     const values: LeadValues = { ...refs, first_name: input.first_name?.trim() || fallbackName(input) };
     for (const f of FILLABLE) if (f !== 'first_name' && input[f] != null) values[f] = input[f];
     if (input.status) values.status = input.status;
+    if (input.lead_score !== undefined) values.lead_score = input.lead_score;
+    if (input.starred !== undefined) values.starred = input.starred;
     if (input.custom_fields) values.custom_fields = input.custom_fields;
     const row = await insertLead<LeadRecord>(m, workspaceId, values);
     const added = input.tags?.length ? await ensureAndAddLeadTags(m, workspaceId, row.id, input.tags) : [];

@@ -1,4 +1,5 @@
 import { sqlDirection } from '../common/crud/sorting';
+import { updatedWindow } from '../common/crud/sync-window';
 import { likePattern } from '../common/crud/workspace-scope';
 import { dateBound } from '../common/validation/iso-date';
 import type { LeadFiltersDto, LeadSort } from './dto/lead-filters.dto';
@@ -59,16 +60,14 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
     const expr = SEARCH_EXPRESSION('l');
     where.push(`(${patterns.map((p) => `${expr} LIKE lower(${param(p)})`).join(' OR ')})`);
   }
-  for (const column of ['created_at', 'updated_at'] as const) {
-    const name = column.replace('_at', '') as 'created' | 'updated';
-    const after = q[`${name}_after`];
-    const before = q[`${name}_before`];
-    if (after !== undefined) where.push(`l.${column} >= ${param(dateBound(after, 'after').sql)}`);
-    if (before !== undefined) {
-      const bound = dateBound(before, 'before');
-      where.push(`l.${column} ${bound.inclusive ? '<=' : '<'} ${param(bound.sql)}`);
-    }
+  if (q.created_after !== undefined)
+    where.push(`l.created_at >= ${param(dateBound(q.created_after, 'after').sql)}`);
+  if (q.created_before !== undefined) {
+    const bound = dateBound(q.created_before, 'before');
+    where.push(`l.created_at ${bound.inclusive ? '<=' : '<'} ${param(bound.sql)}`);
   }
+
+  where.push(...updatedWindow('l.updated_at', q, param));
 
   const dir = sqlDirection(q.direction);
   const order = (a: string) => `${SORT_EXPRESSION[q.sort](a)} ${dir}, ${a}.id ${dir}`;

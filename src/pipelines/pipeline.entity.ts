@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Timestamped } from '../common/entities/timestamps';
 
 @Entity('pipelines')
+@Index('IDX_pipelines_ws_updated', { synchronize: false }) // (workspace_id, updated_at, id): sync lists
 @Index('UQ_pipelines_workspace_name', { synchronize: false }) // on lower(name)
 @Index('UQ_pipelines_workspace_default', { synchronize: false }) // WHERE is_default
 export class Pipeline extends Timestamped {

@@ -43,10 +43,9 @@ export class PipelinesController {
     summary: 'Create a pipeline',
     description:
       'Optionally with its stages (`stages`, in order). `is_default: true` clears the previous default. ' +
-      'A name already used in the workspace (case-insensitive) is a 409.',
+      'A name already used in the workspace (case-insensitive) is a 422.',
   })
   @ApiCreateResponses(PipelineResponse)
-  @ApiErrorResponses(409)
   async createPipeline(
     @WorkspaceId() ws: number,
     @Body() dto: CreatePipelineDto,
@@ -72,7 +71,6 @@ export class PipelinesController {
     description: `Partial update, like PATCH. ${UPDATE_DESCRIPTION}`,
   })
   @ApiUpdateResponses(PipelineResponse)
-  @ApiErrorResponses(409)
   async replacePipeline(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -85,7 +83,6 @@ export class PipelinesController {
   @Scopes('write:pipelines')
   @ApiOperation({ summary: 'Update a pipeline (partial)', description: UPDATE_DESCRIPTION })
   @ApiUpdateResponses(PipelineResponse)
-  @ApiErrorResponses(409)
   async updatePipeline(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { whereUpdated } from '../common/crud/sync-window';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
@@ -15,7 +16,11 @@ import { Stage } from './stage.entity';
 import { toStageResponse } from './stages.service';
 
 const UNIQUE = { UQ_pipelines_workspace_name: 'name', UQ_pipelines_workspace_default: 'is_default' };
-const SORT_COLUMNS = { name: 'lower(p.name)', created_at: 'p.created_at' } as const;
+const SORT_COLUMNS = {
+  name: 'lower(p.name)',
+  created_at: 'p.created_at',
+  updated_at: 'p.updated_at',
+} as const;
 /** Advisory-lock class for "the default pipeline of workspace N": concurrent switches take turns. */
 const DEFAULT_LOCK = 7142101;
 
@@ -32,6 +37,7 @@ export class PipelinesService {
   async list(workspaceId: number, q: PipelineFiltersDto): Promise<Page<PipelineWithStages>> {
     const qb = this.pipelines.createQueryBuilder('p').where('p.workspace_id = :workspaceId', { workspaceId });
     if (q.search) qb.andWhere('p.name ILIKE :search', { search: likePattern(q.search) });
+    whereUpdated(qb, 'p', q);
     const dir = sqlDirection(q.direction);
     const [items, total] = await qb
       .orderBy(SORT_COLUMNS[q.sort], dir)

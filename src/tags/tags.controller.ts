@@ -38,7 +38,6 @@ export class TagsController {
   @Scopes('write:tags')
   @ApiOperation({ summary: 'Create a tag' })
   @ApiCreateResponses(TagResponse)
-  @ApiErrorResponses(409)
   async createTag(@WorkspaceId() ws: number, @Body() dto: CreateTagDto): Promise<{ data: TagResponse }> {
     return { data: toTagResponse(await this.tags.create(ws, dto)) };
   }
@@ -58,7 +57,6 @@ export class TagsController {
     description: 'Partial update, like PATCH. Renaming renames the tag on every lead.',
   })
   @ApiUpdateResponses(TagResponse)
-  @ApiErrorResponses(409)
   async replaceTag(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -71,7 +69,6 @@ export class TagsController {
   @Scopes('write:tags')
   @ApiOperation({ summary: 'Update a tag (partial)', description: 'Renaming renames the tag on every lead.' })
   @ApiUpdateResponses(TagResponse)
-  @ApiErrorResponses(409)
   async updateTag(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { updatedWindow } from '../common/crud/sync-window';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
@@ -15,6 +16,7 @@ const UNIQUE = { UQ_tags_workspace_name: 'name' };
 const SORT_COLUMNS = {
   name: 'lower(t.name)',
   created_at: 't.created_at',
+  updated_at: 't.updated_at',
   leads_count: 'leads_count',
 } as const;
 
@@ -31,6 +33,7 @@ export class TagsService {
       params.push(likePattern(q.search));
       where += ` AND t.name ILIKE $${params.length}`;
     }
+    for (const cond of updatedWindow('t.updated_at', q, (v) => `$${params.push(v)}`)) where += ` AND ${cond}`;
     const dir = sqlDirection(q.direction);
     const [{ total }] = await this.tags.query(
       `SELECT count(*)::int AS total FROM tags t WHERE ${where}`,

@@ -5,6 +5,7 @@ export const USER_ROLES = ['admin', 'manager', 'agent'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 @Entity('users')
+@Index('IDX_users_ws_updated', { synchronize: false }) // (workspace_id, updated_at, id): sync lists
 @Index('UQ_users_workspace_email', { synchronize: false }) // on lower(email)
 export class User extends Timestamped {
   @PrimaryGeneratedColumn()

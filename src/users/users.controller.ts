@@ -40,10 +40,9 @@ export class UsersController {
   @Scopes('write:users')
   @ApiOperation({
     summary: 'Create a user',
-    description: `An email already used in the workspace (case-insensitive) is a 409. ${PASSWORD_NOTE}`,
+    description: `An email already used in the workspace (case-insensitive) is a 422. ${PASSWORD_NOTE}`,
   })
   @ApiCreateResponses(UserResponse)
-  @ApiErrorResponses(409)
   async createUser(@WorkspaceId() ws: number, @Body() dto: CreateUserDto): Promise<{ data: UserResponse }> {
     return { data: toUserResponse(await this.users.create(ws, dto)) };
   }
@@ -60,7 +59,6 @@ export class UsersController {
   @Scopes('write:users')
   @ApiOperation({ summary: 'Update a user', description: `Partial update, like PATCH. ${PASSWORD_NOTE}` })
   @ApiUpdateResponses(UserResponse)
-  @ApiErrorResponses(409)
   async replaceUser(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
@@ -73,7 +71,6 @@ export class UsersController {
   @Scopes('write:users')
   @ApiOperation({ summary: 'Update a user (partial)', description: PASSWORD_NOTE })
   @ApiUpdateResponses(UserResponse)
-  @ApiErrorResponses(409)
   async updateUser(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,

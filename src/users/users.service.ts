@@ -1,4 +1,5 @@
 import { hash } from '@node-rs/argon2';
+import { whereUpdated } from '../common/crud/sync-window';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
@@ -14,7 +15,12 @@ import { UserResponse } from './dto/user.response';
 import { User } from './user.entity';
 
 const UNIQUE = { UQ_users_workspace_email: 'email' };
-const SORT_COLUMNS = { name: 'lower(u.name)', email: 'lower(u.email)', created_at: 'u.created_at' } as const;
+const SORT_COLUMNS = {
+  name: 'lower(u.name)',
+  email: 'lower(u.email)',
+  created_at: 'u.created_at',
+  updated_at: 'u.updated_at',
+} as const;
 
 /** argon2id (the library's default algorithm) with its recommended parameters. */
 const hashPassword = (password: string) => hash(password);
@@ -29,6 +35,7 @@ export class UsersService {
     if (q.is_active !== undefined) qb.andWhere('u.is_active = :active', { active: q.is_active });
     if (q.search)
       qb.andWhere('(u.name ILIKE :search OR u.email ILIKE :search)', { search: likePattern(q.search) });
+    whereUpdated(qb, 'u', q);
     const dir = sqlDirection(q.direction);
     const [items, total] = await qb
       .orderBy(SORT_COLUMNS[q.sort], dir)

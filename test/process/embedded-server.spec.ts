@@ -60,6 +60,9 @@ describe('the server on the embedded database (as `npm start` runs it)', () => {
       const ui = await fetch(s.url('/docs'));
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('swagger');
+      // The key entered under "Authorize" survives a reload.
+      const init = await (await fetch(s.url('/docs/swagger-ui-init.js'))).text();
+      expect(init).toContain('"persistAuthorization": true');
     } finally {
       await s.stop();
     }

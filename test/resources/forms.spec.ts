@@ -53,6 +53,9 @@ describe('forms: CRUD', () => {
       },
       is_active: true,
       submissions_count: 0,
+      is_public: false,
+      public_id: expect.stringMatching(/^[a-f0-9]{32}$/),
+      success_url: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

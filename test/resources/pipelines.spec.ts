@@ -84,7 +84,7 @@ describe('pipelines', () => {
     expect((await t.get(`/api/v1/pipelines/${p.id}`, { key })).body.data).toEqual(patch.body.data);
   });
 
-  it('409 for a taken name, case-insensitive, on create and on update', async () => {
+  it('422 for a taken name, case-insensitive, on create and on update', async () => {
     const a = await create({ name: 'Renewals' });
     const b = await create({ name: 'Upsell' });
     for (const res of [
@@ -92,9 +92,9 @@ describe('pipelines', () => {
       await t.patch(`/api/v1/pipelines/${b.id}`, { name: 'RENEWALS' }, { key }),
       await t.put(`/api/v1/pipelines/${b.id}`, { name: 'Renewals' }, { key }),
     ]) {
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('CONFLICT');
-      expect(Object.keys(res.body.errors)).toEqual(['name']);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual({ name: ['The name has already been taken.'] });
     }
     // Another workspace may use the name.
     const other = await t.workspace('pipes-other-name');

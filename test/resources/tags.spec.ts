@@ -47,7 +47,7 @@ describe('tags', () => {
     expect(patch.body.data).toMatchObject({ name: 'Warm', color: null });
   });
 
-  it('409 for a taken name, case-insensitive, on create and on update', async () => {
+  it('422 for a taken name, case-insensitive, on create and on update', async () => {
     await create({ name: 'Enterprise' });
     const b = await create({ name: 'smb' });
     for (const res of [
@@ -56,9 +56,9 @@ describe('tags', () => {
       await t.patch(`/api/v1/tags/${b.id}`, { name: 'enterprise' }, { key }),
       await t.put(`/api/v1/tags/${b.id}`, { name: 'Enterprise' }, { key }),
     ]) {
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('CONFLICT');
-      expect(Object.keys(res.body.errors)).toEqual(['name']);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual({ name: ['The name has already been taken.'] });
     }
     expect((await t.patch(`/api/v1/tags/${b.id}`, { name: 'SMB' }, { key })).body.data.name).toBe('SMB');
     const other = await t.workspace('tags-other-name');

@@ -131,7 +131,7 @@ describe('users', () => {
     expect((await t.patch(`/api/v1/users/${u.id}`, {}, { key })).body.data).toEqual(patch.body.data);
   });
 
-  it('409 for a taken email, case-insensitive, on create and on update', async () => {
+  it('422 for a taken email, case-insensitive, on create and on update', async () => {
     await create({ name: 'Dana', email: 'dana@example.com' });
     const e = await create({ name: 'Eve', email: 'eve@example.com' });
     for (const res of [
@@ -139,9 +139,9 @@ describe('users', () => {
       await t.patch(`/api/v1/users/${e.id}`, { email: 'Dana@example.com' }, { key }),
       await t.put(`/api/v1/users/${e.id}`, { email: 'dana@example.com' }, { key }),
     ]) {
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('CONFLICT');
-      expect(Object.keys(res.body.errors)).toEqual(['email']);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual({ email: ['The email has already been taken.'] });
     }
     expect((await t.patch(`/api/v1/users/${e.id}`, { email: 'EVE@example.com' }, { key })).status).toBe(200);
     const other = await t.workspace('users-other-email');

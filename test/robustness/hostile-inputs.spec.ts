@@ -29,12 +29,17 @@ describe('hostile inputs', () => {
   it.each([
     ['truncated JSON', '{"name": "abc'],
     ['trailing garbage', '{"name": "x"} trailing'],
-    ['empty body', ''],
     ['a BOM and garbage', '\ufeff{{'],
   ])('400 for %s', async (_label, body) => {
     const res = await raw(body);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('BAD_REQUEST');
+  });
+
+  it('an empty body is no body: 422 where one is required', async () => {
+    const res = await raw('');
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual({ body: ['The request body must be a JSON object.'] });
   });
 
   it('deeply nested JSON is refused without a 5xx', async () => {

@@ -91,6 +91,15 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
     create: async (post) => ({ id: (await post('/api/v1/forms', isoForm('Iso form 2'))).id }),
     body: { email: ['hijacker', 'example.com'].join('@') },
   },
+  '/api/v1/forms/{id}/submissions/{submission_id}': {
+    create: async (post) => {
+      const form = await post('/api/v1/forms', isoForm('Iso form 3'));
+      const sub = await post(`/api/v1/forms/${form.id}/submissions`, {
+        email: ['iso.sub', 'example.com'].join('@'),
+      });
+      return { id: form.id, submission_id: sub.id };
+    },
+  },
   '/api/v1/automations/{id}/runs': {
     // Inactive: nothing runs, so the owner's snapshot of the (empty) run log stays put.
     create: async (post) => ({
@@ -106,7 +115,12 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
   },
 };
 
-const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{'));
+// Keyless operations (public forms) have no workspace to cross.
+const keyless = (p: string) =>
+  Object.values<Record<string, unknown>>(OPENAPI.paths[p]).every(
+    (op) => Array.isArray(op.security) && !op.security.length,
+  );
+const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{') && !keyless(p));
 const LIST_PATHS = Object.keys(OPENAPI.paths).filter(
   (p) =>
     !p.includes('{') &&

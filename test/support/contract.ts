@@ -53,7 +53,11 @@ export function contractViolations(
   headers: Record<string, string>,
 ): string[] {
   const path = new URL(url, 'http://x').pathname;
+  if (!headers['x-request-id']) return ['X-Request-Id header missing'];
+  // A CORS preflight is answered for every /api path and documented in the README, not per operation.
+  if (method === 'OPTIONS' && status === 204) return [];
   const found = findOperation(method, path);
+  if (status === 405 && !headers['allow']) return ['405 without an Allow header'];
   if (!found) {
     if (status === 404 || status === 405) return envelopeViolations(body);
     return [`${method} ${path} is not in the document (status ${status})`];
@@ -65,6 +69,14 @@ export function contractViolations(
       `${method} ${template}: status ${status} is not documented (${JSON.stringify(body).slice(0, 300)})`,
     ];
   const problems: string[] = [];
+  if (status === 201 && !headers['location']) problems.push('201 without a Location header');
+  for (const name of Object.keys(response.headers ?? {})) {
+    const h = response.headers[name].$ref
+      ? OPENAPI.components.headers[response.headers[name].$ref.split('/').pop()]
+      : response.headers[name];
+    if (h.required && headers[name.toLowerCase()] === undefined)
+      problems.push(`required header ${name} missing on ${status}`);
+  }
   const media = response.content?.['application/json'];
   if (media) {
     if (!String(headers['content-type'] ?? '').startsWith('application/json'))

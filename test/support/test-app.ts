@@ -5,6 +5,7 @@ import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
 import type { EdgeConfig } from '../../src/common/edge/edge-config';
+import type { CorsOrigins } from '../../src/common/http/cors';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
@@ -83,6 +84,9 @@ export class TestApp {
       edge?: Partial<EdgeConfig>;
       /** Log lines go here (at level info) instead of nowhere. */
       logStream?: DestinationStream;
+      corsOrigins?: CorsOrigins;
+      /** false: no Prism proxy even in the Prism pass (a browser calls the app's own port). */
+      prism?: boolean;
       config?: Partial<AppConfig>;
     } = {},
   ): Promise<TestApp> {
@@ -94,12 +98,19 @@ export class TestApp {
       ...opts,
       config: { ...opts.config, edge, ...(opts.logStream ? { logLevel: 'info' } : {}) },
     });
-    const app = await createApp({ config, databaseUrl: db.url, swagger: false, logStream: opts.logStream });
+    const app = await createApp({
+      config,
+      databaseUrl: db.url,
+      swagger: false,
+      logStream: opts.logStream,
+      corsOrigins: opts.corsOrigins,
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);
     // LEADHUB_TEST_PRISM=1: every request goes through a Prism validating proxy as well.
-    if (process.env.LEADHUB_TEST_PRISM === '1') t.prism = await PrismProxy.start(await t.port());
+    if (process.env.LEADHUB_TEST_PRISM === '1' && opts.prism !== false)
+      t.prism = await PrismProxy.start(await t.port());
     return t;
   }
 
@@ -140,9 +151,9 @@ export class TestApp {
   }
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
-    // Raw bodies are deliberately malformed and `direct` requests outside the document (/metrics): Prism would
-    // answer them itself, so they go to the app directly.
-    const viaPrism = this.prism && !o.raw && !o.direct;
+    // Raw bodies are deliberately malformed and `direct` requests outside the document (/metrics, CORS
+    // preflights): Prism would answer them itself, so they go to the app directly.
+    const viaPrism = this.prism && !o.raw && !o.direct && method !== 'OPTIONS';
     const target = viaPrism ? this.prism!.url : this.app.getHttpServer();
     let req = request(target)[method.toLowerCase() as 'get'](url);
     if (o.key) req = req.set('Authorization', `Bearer ${o.key}`);

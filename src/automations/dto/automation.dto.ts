@@ -3,7 +3,7 @@ import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { TRIGGER_TYPES } from '../automation-definition';
 import { ACTION_MODELS, ACTIONS_SCHEMA, AutomationTriggerInput } from './automation-schema';
 
@@ -44,11 +44,11 @@ export class CreateAutomationDto {
 /** Partial; a trigger or actions, when sent, replace the stored ones as a whole. */
 export class UpdateAutomationDto extends UpdateType(CreateAutomationDto) {}
 
-export const AUTOMATION_SORTS = ['name', 'created_at'] as const;
+export const AUTOMATION_SORTS = ['name', 'created_at', 'updated_at'] as const;
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class AutomationFiltersDto extends SortablePaginationQueryDto {
+export class AutomationFiltersDto extends SyncablePaginationQueryDto {
   /** `true` or `false`. */
   @IsOptional()
   @Transform(bool)

@@ -9,8 +9,8 @@ export function violatedConstraint(err: unknown): string | undefined {
 }
 
 /**
- * Runs a write and turns a unique violation of the named constraints into 409 CONFLICT for that field:
- * the database decides (no check-then-insert race).
+ * Runs a write and turns a unique violation of the named constraints into 422 VALIDATION_FAILED for that
+ * field, as the reference's error table has it: the database decides (no check-then-insert race).
  */
 export async function uniquely<T>(write: () => Promise<T>, fields: Record<string, string>): Promise<T> {
   try {
@@ -18,7 +18,7 @@ export async function uniquely<T>(write: () => Promise<T>, fields: Record<string
   } catch (err) {
     const constraint = violatedConstraint(err);
     const field = constraint && fields[constraint];
-    if (field) throw ApiException.conflict(field, `The ${field} has already been taken.`);
+    if (field) throw ApiException.field(field, `The ${field} has already been taken.`);
     throw err;
   }
 }

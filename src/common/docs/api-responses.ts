@@ -8,9 +8,11 @@ const ERROR_EXAMPLES: Record<number, object> = {
   401: envelope('UNAUTHORIZED'),
   403: envelope('FORBIDDEN', 'This API key lacks the required scope: read:leads.'),
   404: envelope('NOT_FOUND', 'The requested lead does not exist.'),
-  409: envelope('CONFLICT', 'The name has already been taken.', {
-    name: ['The name has already been taken.'],
-  }),
+  405: envelope(
+    'METHOD_NOT_ALLOWED',
+    'The PATCH method is not supported for this path. Allowed: GET, HEAD, POST.',
+  ),
+  409: envelope('CONFLICT'),
   413: envelope('PAYLOAD_TOO_LARGE'),
   415: envelope('UNSUPPORTED_MEDIA_TYPE'),
   422: envelope('VALIDATION_FAILED', undefined, { email: ['The email field must be an email.'] }),

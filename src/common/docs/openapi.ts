@@ -31,20 +31,33 @@ const HEADERS: Json = {
     description: 'Identifies the request in the server logs (echoes a valid incoming X-Request-Id).',
     schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9._:-]{1,128}$' },
   },
+  'Idempotent-Replayed': {
+    description:
+      'Present (`true`) when this is the stored response of an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  Location: {
+    description: 'The path of the created record (for an inbound lead: the lead).',
+    required: true,
+    schema: { type: 'string', maxLength: 2048, example: '/api/v1/leads/1842' },
+  },
 };
 
 /** The OpenAPI 3.1 document: the same bytes on every run and in every environment. */
+/** Sections in the reference's order, Health last (Swagger UI shows them in this order). */
 const TAG_DESCRIPTIONS: Record<string, string> = {
-  Health: 'Is the instance up and its database reachable (no API key).',
   Leads: 'People who may become customers: the core of LeadHub.',
-  Inbound: 'Simple lead intake for webhooks and no-code tools, with de-duplication.',
   Pipelines: 'Sales pipelines and their ordered stages.',
+  'Pipeline stages': 'The ordered stages of a pipeline.',
   Tags: 'Labels on leads.',
   Users: 'The people who own leads.',
   Forms: 'Lead capture forms and their submissions.',
   Automations: 'Rules that act on leads when something happens.',
   Integrations: 'Connections to external services.',
+  Inbound: 'Simple lead intake for webhooks and no-code tools, with de-duplication.',
+  Health: 'Is the instance up and its database reachable (no API key).',
 };
+const TAG_ORDER = Object.keys(TAG_DESCRIPTIONS);
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -81,11 +94,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return finalize(doc as unknown as Json) as unknown as OpenAPIObject;
 }
 
+const IDEMPOTENCY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe (Stripe semantics): the first successful response to a request with this key is stored ' +
+    'with its write and replayed (with `Idempotent-Replayed: true`) to any retry with the same key for 24 hours. ' +
+    'Scoped to the API key. The same key with a different request is a 422; a retry while the first request is ' +
+    'still running waits up to 3 seconds, then gets 409. A request that failed stores nothing. Use a new random ' +
+    'value (a UUID) per logical request.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$' },
+};
+
 function finalize(doc: Json): Json {
   doc.components.headers = HEADERS;
   documentEdge(doc);
+  doc.components.parameters = { IdempotencyKey: IDEMPOTENCY_PARAMETER };
   for (const item of Object.values<Json>(doc.paths)) {
-    for (const op of Object.values<Json>(item)) {
+    for (const [method, op] of Object.entries<Json>(item)) {
       const scopes: string[] | undefined = op['x-required-scopes'];
       if (scopes) {
         op.description = [`**Required scope:** \`${scopes.join('`, `')}\``, op.description]
@@ -94,12 +121,27 @@ function finalize(doc: Json): Json {
       }
       // Any operation can meet an unknown query parameter (422) or an unexpected failure (500);
       // any operation with a body can meet malformed JSON (400), a body too large (413) or another media type (415).
+      const idempotent = method === 'post' && scopes !== undefined;
+      if (idempotent) {
+        op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
+        op.responses['409'] ??= errorResponseObject(409);
+      }
       const always = ['422', '500', ...(op.requestBody ? ['400', '413', '415'] : [])];
       for (const status of always) op.responses[status] ??= errorResponseObject(Number(status));
       op.responses = sortKeys(op.responses);
       // A query parameter with a default is optional, whatever the DTO's TypeScript type says.
       for (const p of op.parameters ?? [])
         if (p.in === 'query' && p.schema?.default !== undefined) p.required = false;
+      // Swagger UI would pre-fill query examples into "Try it out" (an empty, filtered list on a fresh install):
+      // optional query parameters describe themselves, without example values (`tenant` keeps `default`).
+      for (const p of op.parameters ?? [])
+        if (p.in === 'query' && !p.required) {
+          delete p.example;
+          if (p.schema) delete p.schema.example;
+        }
+      // Request examples run as they are on a fresh install: no ids of records that do not exist there.
+      for (const media of Object.values<Json>(op.requestBody?.content ?? {}))
+        media.example ??= withoutReferences(buildExample(media.schema, doc));
       // Path ids are integers (IdPipe), whatever `number` the plugin saw.
       for (const p of op.parameters ?? [])
         if (p.in === 'path' && /(^|_)id$/.test(p.name) && p.schema?.type === 'number')
@@ -114,6 +156,9 @@ function finalize(doc: Json): Json {
           for (const h of Object.keys(RATE_HEADERS))
             response.headers[h] = { $ref: `#/components/headers/${h}` };
         }
+        if (status === '201') response.headers.Location = { $ref: '#/components/headers/Location' };
+        if (idempotent && /^2/.test(status))
+          response.headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
         if (status === '429') response.headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
         const media = response.content?.['application/json'];
         if (media && media.example === undefined) media.example = buildExample(media.schema, doc);
@@ -126,11 +171,25 @@ function finalize(doc: Json): Json {
       Object.values<Json>(item).flatMap((op) => op.tags ?? []),
     ),
   );
-  doc.tags = [...used].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  const rank = (name: string) => (TAG_ORDER.includes(name) ? TAG_ORDER.indexOf(name) : TAG_ORDER.length - 1);
+  doc.tags = [...used]
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   for (const server of doc.servers ?? []) server['x-internal'] = false; // a public API for integrators
   doc.paths = sortKeys(doc.paths);
   doc.components.schemas = sortKeys(doc.components.schemas ?? {});
   return doc;
+}
+
+/** A request example without the `*_id` references a fresh install cannot satisfy. */
+function withoutReferences(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutReferences);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !k.endsWith('_id'))
+      .map(([k, v]) => [k, withoutReferences(v)]),
+  );
 }
 
 const INT32 = { min: -2147483648, max: 2147483647 };
@@ -183,5 +242,7 @@ export function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, doc, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
+    // The key entered under "Authorize" survives a reload.
+    swaggerOptions: { persistAuthorization: true },
   });
 }

@@ -76,7 +76,8 @@ export function mapError(exception: unknown): MappedError {
     return reply('SERVICE_UNAVAILABLE');
   }
   // Safety nets: a constraint the validation layer should have caught is still the client's error, not a 500.
-  if (dbCode === '23505') return reply('CONFLICT');
+  if (dbCode === '23505')
+    return reply('VALIDATION_FAILED', 'A value that must be unique has already been taken.', undefined, true);
   const column = err?.driverError?.column;
   if (dbCode === '23502' && column) {
     return reply(

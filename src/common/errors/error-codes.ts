@@ -9,7 +9,14 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { status: HttpStatus.UNAUTHORIZED, message: 'The API key is missing or invalid.' },
   FORBIDDEN: { status: HttpStatus.FORBIDDEN, message: 'The API key does not have the required scope.' },
   NOT_FOUND: { status: HttpStatus.NOT_FOUND, message: 'The requested resource does not exist.' },
-  CONFLICT: { status: HttpStatus.CONFLICT, message: 'The request conflicts with an existing record.' },
+  METHOD_NOT_ALLOWED: {
+    status: HttpStatus.METHOD_NOT_ALLOWED,
+    message: 'The method is not supported for this path (see the Allow header).',
+  },
+  CONFLICT: {
+    status: HttpStatus.CONFLICT,
+    message: 'A request with this Idempotency-Key is still being processed.',
+  },
   PAYLOAD_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,

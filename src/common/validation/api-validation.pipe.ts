@@ -14,7 +14,8 @@ export class ApiValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
       transform: true,
-      validationError: { target: false, value: false },
+      // The value is read only to tell "missing" from "wrong" (flattenErrors); it never reaches a response.
+      validationError: { target: false, value: true },
       exceptionFactory: (errors: ValidationError[]) => ApiException.validation(flattenErrors(errors)),
     });
   }
@@ -72,16 +73,43 @@ function nestingDepth(value: unknown): number {
   return max;
 }
 
+/** One message per problem field, in the reference's wording ("The first_name field is required."). */
 export function flattenErrors(errors: ValidationError[], parent = ''): FieldErrors {
   const out: FieldErrors = {};
   for (const e of errors) {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    for (const [name, message] of Object.entries(e.constraints ?? {})) {
-      (out[path] ??= []).push(humanize(name, message, e.property, path));
-    }
+    const constraints = Object.entries(e.constraints ?? {});
+    if (constraints.length) out[path] = [oneMessage(constraints, e, path)];
     if (e.children?.length) Object.assign(out, flattenErrors(e.children, path));
   }
   return out;
+}
+
+// The check that says most about a wrong value: its type first, then whatever else failed.
+const TYPE_CHECKS = [
+  'whitelistValidation',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'nestedValidation',
+  'isEnum',
+  'isIn',
+];
+
+function oneMessage(constraints: [string, string][], e: ValidationError, path: string): string {
+  const names = constraints.map(([name]) => name);
+  if (names.includes('whitelistValidation')) return `The ${path} field is not allowed.`;
+  // A required field left out (or sent as null or an empty string) is one problem, whatever else it fails.
+  const blank =
+    e.value === undefined || e.value === null || (typeof e.value === 'string' && e.value.trim() === '');
+  if (blank && (e.value === undefined || names.some((n) => n === 'isNotEmpty' || n === 'isDefined')))
+    return `The ${path} field is required.`;
+  const [name, message] =
+    constraints.find(([n]) => TYPE_CHECKS.includes(n) && n !== 'whitelistValidation') ?? constraints[0];
+  return humanize(name, message, e.property, path);
 }
 
 // class-validator says "first_name must be a string"; the reference says "The first_name field must be …".

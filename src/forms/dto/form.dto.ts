@@ -1,7 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  MaxLength,
+} from 'class-validator';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_FIELDS } from '../form-definition';
@@ -44,16 +53,43 @@ export class CreateFormDto {
   @IsOmittable()
   @IsBoolean()
   is_active?: boolean;
+
+  /**
+   * Published on the website: `POST /api/forms/{public_id}/submit` accepts submissions without an API key
+   * (JSON or a plain HTML form post). Default false.
+   */
+  @IsOmittable()
+  @IsBoolean()
+  is_public?: boolean;
+
+  /**
+   * Where a browser is sent (303) after an HTML form post to the public endpoint; null: answer with JSON.
+   * @example "https://www.example.com/thanks"
+   */
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    maxLength: 2048,
+    format: 'uri',
+    example: 'https://www.example.com/thanks',
+  })
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'The success_url field must be an http(s) URL.' },
+  )
+  @MaxLength(2048)
+  success_url?: string | null;
 }
 
 /** Partial; `fields` or `lead_defaults`, when sent, replace the stored ones as a whole. */
 export class UpdateFormDto extends UpdateType(CreateFormDto) {}
 
-export const FORM_SORTS = ['name', 'created_at', 'submissions_count'] as const;
+export const FORM_SORTS = ['name', 'created_at', 'submissions_count', 'updated_at'] as const;
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class FormFiltersDto extends SortablePaginationQueryDto {
+export class FormFiltersDto extends SyncablePaginationQueryDto {
   /** `true` or `false`. */
   @IsOptional()
   @Transform(bool)

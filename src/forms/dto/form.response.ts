@@ -14,6 +14,17 @@ export class FormResponse {
   is_active: boolean;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Submissions received (read-only).', example: 12 })
   submissions_count: number;
+  /** Published: the public endpoint takes submissions without a key. @example false */
+  is_public: boolean;
+  @ApiProperty({
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9_-]{1,64}$',
+    description: 'The id of `POST /api/forms/{public_id}/submit` (read-only; accepted only while is_public).',
+    example: '8f14e45fceea167a5a36dedd4bea2543',
+  })
+  public_id: string;
+  @ApiProperty({ type: 'string', nullable: true, format: 'uri', maxLength: 2048, example: null })
+  success_url: string | null;
   /** @example "2026-03-28T09:15:00+00:00" */
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */

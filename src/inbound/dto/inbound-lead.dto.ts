@@ -7,10 +7,10 @@ import { UpdateLeadDto } from '../../leads/dto/lead.dto';
 /** `?tenant=SLUG`: the workspace the caller's key must belong to. */
 export class InboundQueryDto {
   /**
-   * The workspace's slug; the API key must belong to it (otherwise 401).
-   * @example "acme"
+   * The workspace's slug; the API key must belong to it (otherwise 403).
+   * @example "default"
    */
-  @ApiProperty({ example: 'acme', maxLength: 64 })
+  @ApiProperty({ example: 'default', maxLength: 64 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
@@ -20,7 +20,9 @@ export class InboundQueryDto {
 
 /**
  * A lead from a webhook or no-code tool. Only `email` is required; without `first_name` the email's local part
- * is used. Same limits as a lead's fields.
+ * is used. Same limits as a lead's fields. Lenient (src/inbound/inbound-body.ts): `""`/null are absent, numbers
+ * for text become text, `"42"`/`"true"` become numbers/booleans for lead_score/starred, tags may be a
+ * comma-separated string, other top-level fields are kept in custom_fields under snake_case keys.
  */
 export class InboundLeadDto extends PickType(UpdateLeadDto, [
   'first_name',
@@ -31,6 +33,8 @@ export class InboundLeadDto extends PickType(UpdateLeadDto, [
   'notes',
   'tags',
   'custom_fields',
+  'lead_score',
+  'starred',
 ] as const) {
   /**
    * Required; a valid email address (up to 320 characters). A lead with the same email (case-insensitive) or

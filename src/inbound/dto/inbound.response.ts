@@ -11,4 +11,11 @@ export class InboundLeadResponse {
 
   /** @example false */
   is_duplicate: boolean;
+
+  /**
+   * The custom_fields keys under which extra top-level fields of the submission were kept (snake_case).
+   * On a duplicate, keys the lead already had keep their old values.
+   */
+  @ApiProperty({ type: [String], maxItems: 50, example: ['budget_range'] })
+  stored_as_custom_fields: string[];
 }

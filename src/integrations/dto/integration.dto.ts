@@ -3,7 +3,7 @@ import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { INTEGRATION_TYPE_NAMES } from '../integration-types';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -54,11 +54,11 @@ export class CreateIntegrationDto {
 /** Partial; `type` may be sent only with its current value. */
 export class UpdateIntegrationDto extends UpdateType(CreateIntegrationDto) {}
 
-export const INTEGRATION_SORTS = ['name', 'created_at'] as const;
+export const INTEGRATION_SORTS = ['name', 'created_at', 'updated_at'] as const;
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class IntegrationFiltersDto extends SortablePaginationQueryDto {
+export class IntegrationFiltersDto extends SyncablePaginationQueryDto {
   /** Only integrations of this type. */
   @ApiPropertyOptional({ enum: INTEGRATION_TYPE_NAMES })
   @IsOptional()

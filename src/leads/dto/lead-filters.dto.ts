@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { IsIsoDate } from '../../common/validation/iso-date';
 import { LEAD_STATUSES, type LeadStatus } from '../lead.entity';
 
@@ -19,7 +19,9 @@ const INT32_MAX = 2_147_483_647;
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class LeadFiltersDto extends SortablePaginationQueryDto {
+/** updated_after/updated_before (SyncablePaginationQueryDto): anything that changes what `GET /leads/{id}` returns
+ * moves updated_at, including a deleted pipeline, stage, user or tag cleared from the lead. */
+export class LeadFiltersDto extends SyncablePaginationQueryDto {
   /**
    * Exact source (case-sensitive).
    * @example "website"
@@ -96,23 +98,6 @@ export class LeadFiltersDto extends SortablePaginationQueryDto {
   @IsOptional()
   @IsIsoDate()
   created_before?: string;
-
-  /**
-   * Updated at or after this instant (incremental sync: anything that changes the lead bumps `updated_at`); a
-   * date alone means its start (00:00 UTC). Years 0001–9999.
-   * @example "2026-03-01T00:00:00Z"
-   */
-  @IsOptional()
-  @IsIsoDate()
-  updated_after?: string;
-
-  /**
-   * Updated at or before this instant; a date alone includes that whole day (UTC). Years 0001–9999.
-   * @example "2026-03-31"
-   */
-  @IsOptional()
-  @IsIsoDate()
-  updated_before?: string;
 
   /** `true`: starred leads only; `false`: unstarred only. */
   @ApiPropertyOptional({ type: 'boolean' })

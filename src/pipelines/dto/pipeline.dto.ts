@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { NewStageDto } from './stage.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -70,9 +70,9 @@ export class CreatePipelineDto {
 /** Partial update (PUT and PATCH alike); stages are changed through their own endpoints. */
 export class UpdatePipelineDto extends UpdateType(OmitType(CreatePipelineDto, ['stages'] as const)) {}
 
-export const PIPELINE_SORTS = ['name', 'created_at'] as const;
+export const PIPELINE_SORTS = ['name', 'created_at', 'updated_at'] as const;
 
-export class PipelineFiltersDto extends SortablePaginationQueryDto {
+export class PipelineFiltersDto extends SyncablePaginationQueryDto {
   /** Matches part of the name, case-insensitive. */
   @IsOptional()
   @IsString()

@@ -1,7 +1,7 @@
 import { UpdateType } from '../../common/crud/update-type';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -30,9 +30,9 @@ export class CreateTagDto {
 /** Partial update (PUT and PATCH alike); `name: null` is a 422, `color: null` removes the colour. */
 export class UpdateTagDto extends UpdateType(CreateTagDto) {}
 
-export const TAG_SORTS = ['name', 'created_at', 'leads_count'] as const;
+export const TAG_SORTS = ['name', 'created_at', 'leads_count', 'updated_at'] as const;
 
-export class TagFiltersDto extends SortablePaginationQueryDto {
+export class TagFiltersDto extends SyncablePaginationQueryDto {
   /** Matches part of the name, case-insensitive. */
   @IsOptional()
   @IsString()

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 import { QueryBoolean } from '../../common/crud/query-boolean';
-import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { USER_ROLES, type UserRole } from '../user.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -70,9 +70,9 @@ export class CreateUserDto {
 /** Partial update (PUT and PATCH alike). */
 export class UpdateUserDto extends UpdateType(CreateUserDto) {}
 
-export const USER_SORTS = ['name', 'email', 'created_at'] as const;
+export const USER_SORTS = ['name', 'email', 'created_at', 'updated_at'] as const;
 
-export class UserFiltersDto extends SortablePaginationQueryDto {
+export class UserFiltersDto extends SyncablePaginationQueryDto {
   /** Only users with this role. */
   @IsOptional()
   @IsIn(USER_ROLES)
