@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { configureAdminHttp } from './admin/admin-http';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
@@ -45,11 +46,12 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
 }
 
 export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
-  app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)'] });
+  app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)', 'admin', 'admin/(.*)'] });
   app.useGlobalPipes(new ApiValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Fastify's own parser; Nest's urlencoded parser is off): any other body type is a 415.
   fastify.removeContentTypeParser(['text/plain']);
+  configureAdminHttp(fastify);
   // Read by @RequestUrl(): the public base URL of links, when configured (APP_URL).
   fastify.decorateRequest('appUrl', config.appUrl ?? '');
   fastify.addHook('onRequest', async (req, reply) => {

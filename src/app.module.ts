@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
@@ -53,6 +54,7 @@ const DOMAIN_MODULES = [
   InboundModule,
   FormsModule,
   EngineModule,
+  AdminModule,
 ];
 
 @Module({})

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminSetupService } from './admin/setup.service';
 import { BootstrapService } from './api-keys/bootstrap.service';
 import { createApp } from './app.factory';
 import { firstStartBanner, publicBaseUrl } from './common/banner';
@@ -35,6 +36,11 @@ async function main() {
 
     app = await createApp({ config, databaseUrl });
     const result = await app.get(BootstrapService).run(config.bootstrapKey);
+    // Beside the first key, a one-time link that creates the workspace's first admin (the admin panel).
+    const setupToken =
+      result.workspaceId !== undefined
+        ? await app.get(AdminSetupService).issue(result.workspaceId)
+        : undefined;
     if (result.ensuredKey)
       log.info('bootstrap key from LEADHUB_BOOTSTRAP_KEY registered (workspace "default", scope "*")');
 
@@ -44,7 +50,7 @@ async function main() {
     const base = publicBaseUrl(config, port);
     log.info(`LeadHub API listening on http://${config.host}:${port} (docs at ${base}/docs)`);
     // Last, after every start-up line, so the one-time key does not scroll away.
-    if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey));
+    if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey, setupToken));
   } catch (err) {
     log.fatal(`LeadHub API failed to start: ${(err as Error).stack ?? err}`);
     await app?.close().catch(() => undefined);

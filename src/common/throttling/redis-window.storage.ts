@@ -1,7 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
-import { toRecord, WindowRecord } from './window-record';
+import { toRecord, WindowPeek, WindowRecord } from './window-record';
 
 // Atomic INCR that starts the window on the first hit; returns [count, ms left in the window].
 const HIT = `
@@ -14,7 +14,7 @@ return {c, t}`;
 type RedisWithHit = Redis & { leadhubHit(key: string, ttl: number): Promise<[number, number]> };
 
 /** Fixed windows in Redis, shared by every instance: one round trip per request, exact under concurrency. */
-export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class RedisWindowStorage implements ThrottlerStorage, WindowPeek, OnApplicationShutdown {
   private readonly redis: RedisWithHit;
 
   constructor(
@@ -29,6 +29,10 @@ export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdo
     const [count, pttl] = await this.redis.leadhubHit(`${this.prefix}${key}`, ttl);
     const now = Date.now();
     return toRecord(count, limit, now + pttl, now);
+  }
+
+  async peek(key: string): Promise<number> {
+    return Number((await this.redis.get(`${this.prefix}${key}`)) ?? 0);
   }
 
   onApplicationShutdown() {

@@ -19,3 +19,8 @@ export function toRecord(count: number, limit: number, resetAt: number, now = Da
     resetAt,
   };
 }
+
+/** Reads a window's count without counting a hit (the admin panel's "requests used"). */
+export interface WindowPeek {
+  peek(key: string): Promise<number>;
+}
