@@ -148,6 +148,7 @@ describeBrowser('the admin panel in a real browser', () => {
     await page.goto(`${base}/admin/keys`);
     const row = page.locator('tr', { hasText: 'Browser key' });
     expect((await row.locator('td.used').textContent())?.trim()).toBe('1');
+    await check('keys-in-use');
     await page.click('a[aria-label="Edit Browser key"]');
     await check('key-edit');
     await page.fill('#rate_limit', '8');
