@@ -1,3 +1,4 @@
+import './common/compile-cache';
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerDataCommands, registerDemoCommand } from './cli/data-commands';

@@ -1,3 +1,4 @@
+import './common/compile-cache';
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AdminSetupService } from './admin/setup.service';
@@ -7,7 +8,8 @@ import { firstStartBanner, publicBaseUrl } from './common/banner';
 import { createLogger } from './common/logging/logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/data-source';
-import { EmbeddedCluster, startEmbeddedPostgres } from './database/embedded';
+import { EmbeddedCluster } from './database/embedded';
+import { startEmbedded } from './database/embedded-start';
 
 async function main() {
   let config: AppConfig;
@@ -24,7 +26,7 @@ async function main() {
   try {
     embedded = config.databaseUrl
       ? undefined
-      : await startEmbeddedPostgres({
+      : await startEmbedded({
           dataDir: config.dataDir,
           port: config.embeddedPgPort,
           adoptOrphan: true,
@@ -48,11 +50,15 @@ async function main() {
     await app.listen(config.port, config.host);
     const { port } = app.getHttpServer().address() as { port: number };
     const base = publicBaseUrl(config, port);
-    log.info(`LeadHub API listening on http://${config.host}:${port} (docs at ${base}/docs)`);
+    const cpu = process.cpuUsage();
+    log.info(
+      { startup_seconds: process.uptime(), startup_cpu_seconds: (cpu.user + cpu.system) / 1e6 },
+      `LeadHub API listening on http://${config.host}:${port} (docs at ${base}/docs)`,
+    );
     // Last, after every start-up line, so the one-time key does not scroll away.
     if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey, setupToken));
   } catch (err) {
-    log.fatal(`LeadHub API failed to start: ${(err as Error).stack ?? err}`);
+    log.fatal({ err }, `LeadHub API failed to start: ${(err as Error).message ?? err}`);
     await app?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     process.exit(1);

@@ -2,7 +2,8 @@ import { InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions, migrate } from '../database/data-source';
-import { EmbeddedCluster, startEmbeddedPostgres } from '../database/embedded';
+import { EmbeddedCluster } from '../database/embedded';
+import { startEmbedded } from '../database/embedded-start';
 
 /**
  * The CLI's lean path: the configuration and the database (DATABASE_URL, or the embedded cluster of DATA_DIR,
@@ -33,7 +34,7 @@ export async function withDatabaseUrl<T>(work: (config: AppConfig, url: string) 
   const config = loadConfig();
   let embedded: EmbeddedCluster | undefined;
   if (!config.databaseUrl)
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    embedded = await startEmbedded({ dataDir: config.dataDir, port: config.embeddedPgPort });
   try {
     return await work(config, config.databaseUrl ?? embedded!.url);
   } finally {

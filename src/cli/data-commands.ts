@@ -3,13 +3,16 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { APP_VERSION } from '../common/app-version';
-import { loadSecretKey, parseSecretKey } from '../common/crypto/secret-box';
+import type * as SecretBoxModule from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
 import { readBackup, writeBackup } from '../database/backup-file';
 import { migrationName, runMigrations } from '../database/data-source';
 import { loadRows, nonEmptyTables, openSnapshot, tablesInOrder, TableChunk } from '../database/logical-copy';
 import { MIGRATIONS } from '../database/migrations';
 import { print, withDatabaseUrl } from './context';
+
+// secret-box pulls in @nestjs/common: loaded by the commands that need it only.
+const secrets = () => require('../common/crypto/secret-box') as typeof SecretBoxModule;
 
 const warn = (line: string) => process.stderr.write(`leadhub: WARNING: ${line}\n`);
 
@@ -55,6 +58,7 @@ async function loadInto(
 function installSecretKey(config: AppConfig, key: string | null, force: boolean): string {
   if (!key)
     return 'The backup holds no secret key: integration and webhook secrets stay encrypted with the key it was made with.';
+  const { parseSecretKey } = secrets();
   const bytes = parseSecretKey(key, 'the backup key');
   if (config.secretKey) {
     if (parseSecretKey(config.secretKey, 'LEADHUB_SECRET_KEY').equals(bytes))
@@ -95,7 +99,7 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((o: { out: string; withoutSecretKey?: boolean; json?: boolean }) =>
       withDatabaseUrl(async (config, url) => {
-        const key = o.withoutSecretKey ? null : loadSecretKey(config).toString('base64');
+        const key = o.withoutSecretKey ? null : secrets().loadSecretKey(config).toString('base64');
         const snapshot = await openSnapshot(url);
         let counts: Record<string, number>;
         try {

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { ApiKey } from '../api-keys/api-key.entity';
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import type { ApiKey } from '../api-keys/api-key.entity';
+import type { ApiKeysService } from '../api-keys/api-keys.service';
 import { isoTimestamp } from '../common/time';
-import { Workspace } from '../workspaces/workspace.entity';
-import { WorkspacesService } from '../workspaces/workspaces.service';
+import type { Workspace } from '../workspaces/workspace.entity';
+import type { WorkspacesService } from '../workspaces/workspaces.service';
 import { CliContext, isoDate, positiveInt, print, withDatabase } from './context';
 
 interface Services {
@@ -11,7 +11,15 @@ interface Services {
   keys: ApiKeysService;
 }
 
+// Loaded when a command runs, not when the CLI starts: each command pays only for what it uses.
 function services(c: CliContext): Services {
+  const { ApiKey } = require('../api-keys/api-key.entity') as typeof import('../api-keys/api-key.entity');
+  const { ApiKeysService } =
+    require('../api-keys/api-keys.service') as typeof import('../api-keys/api-keys.service');
+  const { Workspace } =
+    require('../workspaces/workspace.entity') as typeof import('../workspaces/workspace.entity');
+  const { WorkspacesService } =
+    require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
   return {
     workspaces: new WorkspacesService(c.db.getRepository(Workspace)),
     keys: new ApiKeysService(c.db.getRepository(ApiKey), c.config),
@@ -26,7 +34,7 @@ export async function requireWorkspace(workspaces: WorkspacesService, slug: stri
 
 function keyStatus(k: ApiKey): 'active' | 'revoked' | 'expired' {
   if (k.revokedAt) return 'revoked';
-  return ApiKeysService.isExpired(k) ? 'expired' : 'active';
+  return k.expiresAt && k.expiresAt.getTime() <= Date.now() ? 'expired' : 'active';
 }
 
 function keyJson(k: ApiKey) {

@@ -1,18 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Command } from 'commander';
-import { ApiException } from '../common/errors/api.exception';
 import { isoTimestamp } from '../common/time';
-import { CreateUserDto } from '../users/dto/user.dto';
-import { User, USER_ROLES } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
-import { Workspace } from '../workspaces/workspace.entity';
-import { WorkspacesService } from '../workspaces/workspaces.service';
+import type { CreateUserDto } from '../users/dto/user.dto';
+import { type User, USER_ROLES } from '../users/user.entity';
 import { print, readStdin, withDatabase } from './context';
 import { requireWorkspace } from './key-commands';
 
 /** Validation messages of the API's own DTO, one line per field. */
 async function checkUser(input: Record<string, unknown>): Promise<CreateUserDto> {
+  const { CreateUserDto } = require('../users/dto/user.dto') as typeof import('../users/dto/user.dto');
   const dto = plainToInstance(CreateUserDto, input);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length)
@@ -44,6 +41,16 @@ export function registerUserCommands(program: Command): void {
         const password = o.password ? await readStdin() : undefined;
         const dto = await checkUser({ name: o.name, email: o.email, role: o.role, password });
         await withDatabase(async ({ db }) => {
+          // Loaded when the command runs (see key-commands.ts).
+          const { ApiException } =
+            require('../common/errors/api.exception') as typeof import('../common/errors/api.exception');
+          const { User } = require('../users/user.entity') as typeof import('../users/user.entity');
+          const { UsersService } =
+            require('../users/users.service') as typeof import('../users/users.service');
+          const { Workspace } =
+            require('../workspaces/workspace.entity') as typeof import('../workspaces/workspace.entity');
+          const { WorkspacesService } =
+            require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
           const ws = await requireWorkspace(new WorkspacesService(db.getRepository(Workspace)), o.workspace);
           let user: User;
           try {

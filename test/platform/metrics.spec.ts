@@ -24,7 +24,12 @@ describe('GET /metrics (Prometheus)', () => {
   };
 
   it('needs the bearer token', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: TOKEN }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer wrong' },
+      { Authorization: TOKEN },
+    ];
+    for (const headers of attempts) {
       const res = await t.get('/metrics', { headers, unchecked: true });
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toContain('Bearer');
