@@ -59,7 +59,8 @@ export class AdminIntegrationsController {
       // Secrets are typed once: never echoed back into a re-shown form.
       if (!f.secret) values[f.name] = raw;
     }
-    if (!values.name) return this.form(reply, s, t, values, { name: ['Enter a name.'] });
+    if (!values.name || values.name.length > 255)
+      return this.form(reply, s, t, values, { name: ['Enter a name (at most 255 characters).'] });
     try {
       await this.integrations.create(s.workspaceId, { type: t.type, name: values.name, config });
     } catch (err) {

@@ -118,7 +118,8 @@ export class AdminKeysController {
         name: values.name,
         scopes: values.scopes,
         rateLimit: parsed.rateLimit,
-        expiresAt: parsed.expiresAt,
+        // An expiry left as shown stays exactly as stored (even one already past, when only the name changes).
+        expiresAt: values.expiresAt === toLocalInput(key.expiresAt) ? undefined : parsed.expiresAt,
       });
     } catch (err) {
       if (err instanceof KeyInputError) return this.form(reply, s, values, key, err.message);

@@ -110,6 +110,24 @@ describe('Settings → API keys', () => {
     ).toHaveLength(1);
     expect((await admin.get('/admin/keys/abc/edit')).status).toBe(404);
   });
+
+  it('renames an expired key without asking for a new expiry, and shows it as expired', async () => {
+    await ws.key(['read:leads'], { expiresAt: new Date(Date.now() + 60_000) });
+    const [k] = await t.sql<{ id: number }>(
+      `SELECT id FROM api_keys WHERE expires_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    );
+    await t.sql(`UPDATE api_keys SET expires_at = now() - interval '1 hour' WHERE id = $1`, [k.id]);
+    const edit = await admin.get(`/admin/keys/${k.id}/edit`);
+    const shown = /id="expires_at"[^>]*value="([^"]*)"/.exec(edit.text)![1];
+    const saved = await admin.post(
+      `/admin/keys/${k.id}`,
+      { name: 'Old key', scopes: 'read:leads', rate_limit: '1000', expires_at: shown },
+      { from: `/admin/keys/${k.id}/edit` },
+    );
+    expect(saved.status).toBe(303);
+    const list = await admin.get('/admin/keys');
+    expect(list.text).toMatch(new RegExp(`data-key-id="${k.id}"[\\s\\S]*?Old key[\\s\\S]*?badge expired`));
+  });
 });
 
 describe('Settings → Users', () => {
@@ -200,6 +218,18 @@ describe('Integrations', () => {
     );
     expect(row.config.api_key).toMatch(/^v1:/);
     expect((await admin.get('/admin/integrations/new?type=nope')).status).toBe(404);
+    const long = await admin.post(
+      '/admin/integrations',
+      {
+        type: 'mailgun',
+        name: 'x'.repeat(256),
+        'config.api_key': secret,
+        'config.domain': 'mg.example.com',
+        'config.region': 'eu',
+      },
+      { from: '/admin/integrations/new?type=mailgun' },
+    );
+    expect(long.status).toBe(422);
   });
 });
 
