@@ -10,7 +10,7 @@ import { AdminOverviewController } from './overview.controller';
 import { AdminSessionService } from './session.service';
 import { AdminSetupService } from './setup.service';
 import { SignInService } from './sign-in.service';
-import { AdminStaticController } from './static.controller';
+import { AdminFallbackController, AdminStaticController } from './static.controller';
 import { AdminUsersController } from './users.controller';
 
 /** The admin panel at /admin (server-rendered, sessions of admins; not part of the API). */
@@ -23,6 +23,7 @@ import { AdminUsersController } from './users.controller';
     AdminKeysController,
     AdminUsersController,
     AdminIntegrationsController,
+    AdminFallbackController,
   ],
   providers: [AdminSessionService, AdminSetupService, SignInService, AdminGuard],
   exports: [AdminSetupService],

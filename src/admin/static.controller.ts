@@ -23,3 +23,13 @@ export class AdminStaticController {
     return reply.header('Cache-Control', 'public, max-age=300').type(f.type).send(f.body);
   }
 }
+
+/** Any other /admin path: the panel's own not-found page (HTML, with the panel's headers), not the API's JSON. */
+@AdminController('admin')
+export class AdminFallbackController {
+  @Get('*')
+  @Anonymous()
+  notFound() {
+    throw new AdminNotFound();
+  }
+}

@@ -185,7 +185,10 @@ describe('CSRF and headers', () => {
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
     }
-    expect((await c.get('/admin/nope')).status).toBe(404);
+    const missing = await c.get('/admin/nope/deeper');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect((await c.get('/admin/keys')).status).toBe(200); // real pages still win over the fallback
     expect((await c.get('/admin/static/..%2Fkeys.eta')).status).toBe(404);
   });
 
