@@ -101,8 +101,9 @@ export class SecretBox implements OnModuleInit {
   }
 
   private keyBytes(): Buffer {
+    if (this.key) return this.key;
     if (!this.config) throw new SecretBoxError('no key configured');
-    this.key ??= loadSecretKey(this.config, (m) => this.logger.warn(m));
+    this.key = loadSecretKey(this.config, (m) => this.logger.warn(m));
     return this.key;
   }
 }
