@@ -19,7 +19,9 @@ async function signedIn(email = 'root@example.com') {
 }
 
 beforeAll(async () => {
-  t = await TestApp.start({ config: { keyCacheTtlMs: 200 } });
+  // These tests play several client addresses and HTTPS through a proxy's X-Forwarded-* headers, so the proxy is
+  // trusted (TRUST_PROXY=true; the edge option exists once the request-edge work is merged, ignored before).
+  t = await TestApp.start({ config: { keyCacheTtlMs: 200 }, ...({ edge: { trustProxy: true } } as object) });
   ws = await t.workspace('default');
   await createAdmin(t, ws.id, 'root@example.com');
 });

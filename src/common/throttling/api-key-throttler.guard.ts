@@ -6,9 +6,6 @@ import type { WindowRecord } from './window-record';
 
 export const RATE_WINDOW_MS = 60 * 60 * 1000;
 
-/** The storage key of an API key's window (rateKey: the first 24 hex characters of the key's hash). */
-export const rateWindowKey = (rateKey: string) => `key:${rateKey}`;
-
 /**
  * One fixed hourly window per API key (not per route), limit = the key's rate_limit. Sets
  * X-RateLimit-Limit/Remaining/Reset (Unix seconds) on every response to a valid key; 429 + Retry-After.
@@ -24,7 +21,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     const principal = req.user as Principal;
     const limit = principal.rateLimit;
     const rec = (await this.storageService.increment(
-      rateWindowKey(principal.rateKey),
+      `key:${principal.rateKey}`,
       RATE_WINDOW_MS,
       limit,
       0,
