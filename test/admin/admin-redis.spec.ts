@@ -22,7 +22,9 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
 
     it('counts an account’s attempts on every instance', async () => {
       const ws = await one.workspace('default');
-      // Redis outlives the test run: a fresh account each time.
+      const from = {
+        'X-Forwarded-For': `2001:db8::${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`,
+      };
       const email = `admin-${randomBytes(6).toString('hex')}@example.com`;
       await createAdmin(one, ws.id, email);
       for (let i = 0; i < SIGN_IN_PER_ACCOUNT; i++) {
