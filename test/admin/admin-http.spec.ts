@@ -24,7 +24,7 @@ beforeAll(async () => {
   t = await TestApp.start({ config: { keyCacheTtlMs: 200 }, ...({ edge: { trustProxy: true } } as object) });
   ws = await t.workspace('default');
   await createAdmin(t, ws.id, 'root@example.com');
-});
+}, 120_000); // a loaded machine (and the Prism pass) can make the start slow
 afterAll(() => t.close());
 
 describe('first admin setup link', () => {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   rootId = (await createAdmin(t, ws.id, 'root@example.com')).id;
   admin = new AdminClient(t.app.getHttpServer());
   expect((await admin.signIn('root@example.com')).status).toBe(303);
-});
+}, 120_000); // a loaded machine (and the Prism pass) can make the start slow
 afterAll(() => t.close());
 
 describe('Settings → API keys', () => {
