@@ -1,10 +1,11 @@
-import { ServerProcess, tempDataDir } from '../support/server-process';
+import { cli, ServerProcess, tempDataDir } from '../support/server-process';
 
 jest.setTimeout(120_000);
 
 describe('first start: the banner’s one-time admin setup link', () => {
   it('is printed beside the key and creates the first admin of workspace "default", once', async () => {
-    const s = await ServerProcess.start({ DATA_DIR: tempDataDir() });
+    const env = { DATA_DIR: tempDataDir() };
+    const s = await ServerProcess.start(env);
     try {
       await s.waitFor(/└─+┘/, 10_000);
       const banner = s.output.slice(s.output.lastIndexOf('┌'));
@@ -36,6 +37,16 @@ describe('first start: the banner’s one-time admin setup link', () => {
       expect(created.headers.get('location')).toBe('/admin/sign-in?done=setup');
       expect((await post()).status).toBe(422); // used
       expect((await fetch(link!)).status).toBe(404);
+
+      // Lost or expired: the CLI prints a new link (to the configured port; APP_URL when set).
+      const fresh = await cli(['admin:setup-link', '--workspace', 'default'], {
+        ...env,
+        PORT: String(s.port),
+      });
+      expect(fresh).toMatchObject({ workspace: 'default', valid_hours: 24 });
+      expect(fresh.url).toMatch(new RegExp(`^http://localhost:${s.port}/admin/setup\\?token=lhs_`));
+      const page2 = await fetch(fresh.url.replace('localhost', '127.0.0.1'));
+      expect(page2.status).toBe(200);
     } finally {
       expect(await s.stop()).toBe(0);
     }
