@@ -59,16 +59,17 @@ export function parseForm(body: string): FormBody {
   return out;
 }
 
-/** One value of a form field (the first when repeated); '' when absent. */
+/** One value of a form field (the first when repeated); '' when absent or not text (a JSON body's object). */
 export function field(body: FormBody | undefined, name: string): string {
-  const v = body?.[name];
-  return (Array.isArray(v) ? v[0] : v) ?? '';
+  const v = body && typeof body === 'object' ? body[name] : undefined;
+  const one = Array.isArray(v) ? v[0] : v;
+  return typeof one === 'string' ? one : '';
 }
 
-/** Every value of a repeated field (checkboxes). */
+/** Every text value of a repeated field (checkboxes). */
 export function fields(body: FormBody | undefined, name: string): string[] {
-  const v = body?.[name];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  const v = body && typeof body === 'object' ? body[name] : undefined;
+  return ([] as unknown[]).concat(v ?? []).filter((x): x is string => typeof x === 'string');
 }
 
 export function readCookie(req: FastifyRequest, name: string): string | undefined {

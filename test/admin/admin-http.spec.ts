@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import request from 'supertest';
 import { join } from 'node:path';
 import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS } from '../../src/admin/sign-in.service';
 import { TestApp, TestWorkspace } from '../support/test-app';
@@ -167,6 +168,12 @@ describe('CSRF and headers', () => {
     expect(
       (await client().post('/admin/sign-in', { email: 'root@example.com', password: PASSWORD })).status,
     ).toBe(403);
+    // Other body types are no way around it (and a token that is not text is no token).
+    const json = await request(server())
+      .post('/admin/keys')
+      .set('Cookie', c.cookie)
+      .send({ ...form, scopes: ['read:leads'], _csrf: { length: 43 } });
+    expect(json.status).toBe(403);
     expect(await t.sql(`SELECT 1 FROM api_keys WHERE name = 'x'`)).toHaveLength(0);
   });
 
