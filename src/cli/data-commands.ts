@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { APP_VERSION } from '../common/app-version';
@@ -54,30 +54,39 @@ async function loadInto(
   }
 }
 
-/** Puts the backup's key where this installation reads it (or says loudly why it does not). */
-function installSecretKey(config: AppConfig, key: string | null, force: boolean): string {
+/**
+ * Decides where the backup's key goes (refusing a different DATA_DIR/secret.key without --force) before any
+ * data is loaded; the returned step installs it once the data is in.
+ */
+function planSecretKey(config: AppConfig, key: string | null, force: boolean): () => string {
   if (!key)
-    return 'The backup holds no secret key: integration and webhook secrets stay encrypted with the key it was made with.';
+    return () =>
+      'The backup holds no secret key: integration and webhook secrets stay encrypted with the key it was made with.';
   const { parseSecretKey } = secrets();
   const bytes = parseSecretKey(key, 'the backup key');
   if (config.secretKey) {
     if (parseSecretKey(config.secretKey, 'LEADHUB_SECRET_KEY').equals(bytes))
-      return 'LEADHUB_SECRET_KEY matches the backup key.';
-    warn('LEADHUB_SECRET_KEY differs from the key in the backup: integration secrets will not decrypt.');
-    return 'Set LEADHUB_SECRET_KEY to the backup key (restore without LEADHUB_SECRET_KEY writes it to DATA_DIR/secret.key).';
+      return () => 'LEADHUB_SECRET_KEY matches the backup key.';
+    return () => {
+      warn('LEADHUB_SECRET_KEY differs from the key in the backup: integration secrets will not decrypt.');
+      return 'Set LEADHUB_SECRET_KEY to the backup key (restore without LEADHUB_SECRET_KEY writes it to DATA_DIR/secret.key).';
+    };
   }
   const file = join(config.dataDir, 'secret.key');
   if (existsSync(file)) {
     if (parseSecretKey(readFileSync(file, 'utf8'), file).equals(bytes))
-      return `${file} matches the backup key.`;
+      return () => `${file} matches the backup key.`;
     if (!force)
       throw new Error(`${file} holds another key; --force keeps it as ${file}.old and installs the backup's`);
-    renameSync(file, `${file}.old`);
   }
-  writeFileSync(file, `${bytes.toString('base64')}\n`, { mode: 0o600 });
-  if (config.databaseUrl)
-    warn(`other instances sharing this database need the same key: LEADHUB_SECRET_KEY=$(cat ${file})`);
-  return `Installed the backup's secret key in ${file}.`;
+  return () => {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    if (existsSync(file)) renameSync(file, `${file}.old`);
+    writeFileSync(file, `${bytes.toString('base64')}\n`, { mode: 0o600 });
+    if (config.databaseUrl)
+      warn(`other instances sharing this database need the same key: LEADHUB_SECRET_KEY=$(cat ${file})`);
+    return `Installed the backup's secret key in ${file}.`;
+  };
 }
 
 export function registerDataCommands(program: Command): void {
@@ -141,7 +150,7 @@ export function registerDataCommands(program: Command): void {
       const backup = await readBackup(o.in);
       try {
         await withDatabaseUrl(async (config, url) => {
-          const keyNote = installSecretKey(config, backup.header.secret_key, !!o.force);
+          const installKey = planSecretKey(config, backup.header.secret_key, !!o.force);
           const counts = await loadInto(
             url,
             {
@@ -151,6 +160,7 @@ export function registerDataCommands(program: Command): void {
             },
             !!o.force,
           );
+          const keyNote = installKey();
           const rows = Object.values(counts).reduce((a, b) => a + b, 0);
           print(
             !!o.json,

@@ -169,7 +169,18 @@ describe('backup, restore, db:copy and demo data', () => {
       } finally {
         await pg.stop();
       }
+      // Backup and restore work on DATABASE_URL too (restore into another empty database of the server).
+      const file = join(tempDataDir(), 'pg.backup');
+      const backup = await cli(['backup', '--out', file], { DATABASE_URL: url, LEADHUB_SECRET_KEY: secret });
+      await admin.query(`CREATE DATABASE ${name}_r`);
+      const url2 = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${name}_r` }).toString();
+      const dataDir = join(tempDataDir(), 'not-yet');
+      const restored = await cli(['restore', '--in', file], { DATABASE_URL: url2, DATA_DIR: dataDir });
+      expect(restored.rows).toBe(backup.rows);
+      expect(restored.tables).toEqual(backup.tables);
+      expect(readFileSync(join(dataDir, 'secret.key'), 'utf8').trim()).toBe(secret);
     } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}_r WITH (FORCE)`);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }

@@ -17,6 +17,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Skip the contract check (only for requests that are deliberately outside the document). */
   unchecked?: boolean;
+  /** Past the Prism proxy too (routes that are not in the API document, such as /metrics). */
+  direct?: boolean;
 }
 
 export interface TestResponse {
@@ -126,8 +128,10 @@ export class TestApp {
   }
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
-    // Raw bodies are deliberately malformed: Prism would answer them itself, so they go to the app directly.
-    const target = this.prism && !o.raw ? this.prism.url : this.app.getHttpServer();
+    // Raw bodies are deliberately malformed and `direct` requests outside the document (/metrics): Prism would
+    // answer them itself, so they go to the app directly.
+    const viaPrism = this.prism && !o.raw && !o.direct;
+    const target = viaPrism ? this.prism!.url : this.app.getHttpServer();
     let req = request(target)[method.toLowerCase() as 'get'](url);
     if (o.key) req = req.set('Authorization', `Bearer ${o.key}`);
     for (const [k, v] of Object.entries(o.headers ?? {})) req = req.set(k, v);
@@ -140,7 +144,7 @@ export class TestApp {
       headers: res.headers as Record<string, string>,
       text: res.text,
     };
-    if (this.prism && !o.raw) {
+    if (viaPrism) {
       const found = PrismProxy.responseViolations(out.headers);
       if (found.length)
         throw new Error(
