@@ -27,7 +27,17 @@ export class AppConfig {
   queryTimeoutMs!: number;
   bodyLimitBytes!: number;
   embeddedPgPort!: number;
-  worker!: { enabled: boolean; pollMs: number; webhookBackoffMs: number; webhookTimeoutMs: number };
+  worker!: {
+    enabled: boolean;
+    pollMs: number;
+    webhookBackoffMs: number;
+    webhookTimeoutMs: number;
+    /** Optional in overrides (tests); loadConfig always sets them. */
+    chainBudget?: number;
+    webhookConcurrency?: number;
+    webhookHostConcurrency?: number;
+    webhookWorkspaceConcurrency?: number;
+  };
   metricsToken?: string;
   shutdownTimeoutMs!: number;
 }
@@ -86,6 +96,10 @@ export function loadConfig(
       pollMs: parsed.LEADHUB_WORKER_POLL_MS,
       webhookBackoffMs: parsed.LEADHUB_WEBHOOK_BACKOFF_MS,
       webhookTimeoutMs: parsed.LEADHUB_WEBHOOK_TIMEOUT_MS,
+      chainBudget: parsed.LEADHUB_AUTOMATION_CHAIN_BUDGET,
+      webhookConcurrency: parsed.LEADHUB_WEBHOOK_CONCURRENCY,
+      webhookHostConcurrency: parsed.LEADHUB_WEBHOOK_HOST_CONCURRENCY,
+      webhookWorkspaceConcurrency: parsed.LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY,
     },
     metricsToken: parsed.METRICS_TOKEN,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,

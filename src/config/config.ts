@@ -114,6 +114,32 @@ export class Environment {
   @Min(100)
   LEADHUB_WEBHOOK_TIMEOUT_MS = 10_000;
 
+  /** Runs + events one change made through the API may cause through automations (src/engine). */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  LEADHUB_AUTOMATION_CHAIN_BUDGET = 100;
+
+  /** Webhook deliveries in flight per instance, per destination and per workspace (src/engine). */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_CONCURRENCY = 32;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_HOST_CONCURRENCY = 4;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY = 8;
+
   /** Set: GET /metrics serves Prometheus metrics to `Authorization: Bearer <token>`; unset: no /metrics. */
   @IsOptional()
   @IsString()

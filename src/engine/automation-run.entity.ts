@@ -3,6 +3,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export const RUN_STATUSES = ['succeeded', 'failed', 'skipped', 'cut'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/**
+ * Why a run was `cut`: `depth_limit`, the event was caused by a chain of MAX_DEPTH runs already;
+ * `chain_budget`, the change that started the chain has caused as many runs and events as it may.
+ */
+export const CUT_REASONS = ['depth_limit', 'chain_budget'] as const;
+export type CutReason = (typeof CUT_REASONS)[number];
+
 /** What one action did, as the run log shows it (webhook secrets never appear). */
 export interface AppliedAction {
   type: string;
@@ -38,6 +45,9 @@ export class AutomationRun {
 
   @Column({ type: 'varchar', length: 16 })
   status: RunStatus;
+
+  @Column({ name: 'cut_reason', type: 'varchar', length: 32, nullable: true })
+  cutReason: CutReason | null;
 
   @Column({ name: 'actions_applied', type: 'jsonb', default: () => `'[]'` })
   actionsApplied: AppliedAction[];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { Automation } from '../automations/automation.entity';
 import { ApiException } from '../common/errors/api.exception';
@@ -8,7 +8,8 @@ import { LeadsService } from '../leads/leads.service';
 import { ActionExecutor } from './action-executor';
 import type { ClaimedEvent } from './claimed-event';
 import { conditionsHold } from './conditions';
-import { MAX_DEPTH } from './engine-config';
+import { ENGINE_CONFIG } from './engine.tokens';
+import type { EngineConfig } from './engine-config';
 import { RunLogService } from './run-log.service';
 import { WebhookDeliveries } from './webhook-deliveries';
 
@@ -18,11 +19,29 @@ export interface EventOutcome {
   deliveries: number;
 }
 
+/** A run that would record more events than its share of the chain budget left; its savepoint is undone. */
+class OverBudget extends Error {
+  constructor(
+    readonly events: number,
+    readonly share: number,
+  ) {
+    super('over budget');
+  }
+}
+
 /**
  * Runs the automations that match one claimed event, inside the worker's transaction. Each run is atomic
  * (a savepoint): all its actions are applied, or none when one fails. Every automation considered leaves a
  * row in the run log. Database trouble that is not the run's fault (deadlock, serialization failure, lost
  * connection, timeout) is rethrown so the whole batch rolls back and its events are claimed again.
+ *
+ * Work is bounded per causal chain (everything one change made through the API leads to), in length and in
+ * breadth: an event caused by MAX_DEPTH runs runs nothing (`cut`, `depth_limit`), and each event carries a
+ * budget (`payload.budget`; a change made through the API starts with LEADHUB_AUTOMATION_CHAIN_BUDGET). The
+ * event's budget is shared out among the automations it triggers; a run costs 1 plus 1 per event its actions
+ * record, and what is left of its share is shared out among those events. A run whose share is used up, or
+ * whose events would not fit in it (its changes are then undone), is `cut` with `chain_budget`. So one
+ * change causes at most budget runs + events, however automations fan out.
  */
 @Injectable()
 export class AutomationRunner {
@@ -32,6 +51,7 @@ export class AutomationRunner {
     private readonly executor: ActionExecutor,
     private readonly runLog: RunLogService,
     private readonly deliveries: WebhookDeliveries,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
   async handle(m: EntityManager, event: ClaimedEvent, automations: Automation[]): Promise<EventOutcome> {
@@ -41,7 +61,8 @@ export class AutomationRunner {
     let lead = await this.currentLead(m, event);
     // Which automations run is decided on the lead as the event finds it, before any of them changed it (a
     // later automation must not match because an earlier one just changed the lead: that is a new event).
-    const matching = new Set(automations.filter((a) => lead && conditionsHold(a.conditions, lead)));
+    const matching = automations.filter((a) => lead && conditionsHold(a.conditions, lead));
+    const shares = shareOut(this.budgetOf(event), matching.length);
     for (const automation of automations) {
       const base = {
         workspaceId: event.workspace_id,
@@ -57,21 +78,32 @@ export class AutomationRunner {
         await this.runLog.record(m, { ...base, status: 'skipped', error: 'The lead no longer exists.' });
         continue;
       }
-      if (!matching.has(automation)) {
+      const index = matching.indexOf(automation);
+      if (index < 0) {
         await this.runLog.record(m, { ...base, status: 'skipped' });
         continue;
       }
-      if (depth >= MAX_DEPTH) {
-        const error = `Chain depth limit reached: ${depth} automation runs led to this event (limit ${MAX_DEPTH}); actions not run.`;
-        await this.runLog.record(m, { ...base, status: 'cut', error });
+      if (depth >= this.config.maxDepth) {
+        const error = `Chain depth limit reached: ${depth} automation runs led to this event (limit ${this.config.maxDepth}); actions not run.`;
+        await this.runLog.record(m, { ...base, status: 'cut', cutReason: 'depth_limit', error });
         continue;
       }
-      outcome.ran.push(automation.id);
+      const share = shares[index];
+      if (share < 1) {
+        const error = `Chain budget used up: the change that started this chain has caused as many automation runs and events as it may (${this.config.chainBudget}); actions not run.`;
+        await this.runLog.record(m, { ...base, status: 'cut', cutReason: 'chain_budget', error });
+        continue;
+      }
       const current: LeadRecord = lead;
-      this.events.setDepth(m, depth + 1);
+      this.events.setChain(m, { depth: depth + 1, budget: 0 });
       try {
         const result = await this.events.savepoint(m, async () => {
+          const mark = this.events.recordedCount(m);
           const done = await this.executor.run(m, automation, current, event);
+          const caused = this.events.recordedSince(m, mark);
+          const left = share - 1 - caused.length;
+          if (left < 0) throw new OverBudget(caused.length, share);
+          await this.events.setBudget(m, caused, caused.length ? Math.floor(left / caused.length) : 0);
           const runId = await this.runLog.record(m, {
             ...base,
             status: 'succeeded',
@@ -80,16 +112,29 @@ export class AutomationRunner {
           await this.deliveries.enqueue(m, runId, done.webhooks);
           return done;
         });
+        outcome.ran.push(automation.id);
         outcome.deliveries += result.webhooks.length;
       } catch (err) {
         if (transient(err)) throw err;
-        await this.runLog.record(m, { ...base, status: 'failed', error: message(err) });
+        if (err instanceof OverBudget) {
+          const error = `Chain budget exceeded: the actions would have recorded ${err.events} event(s), more than this run's share of the chain budget (${err.share}) allows; no change kept.`;
+          await this.runLog.record(m, { ...base, status: 'cut', cutReason: 'chain_budget', error });
+        } else {
+          outcome.ran.push(automation.id);
+          await this.runLog.record(m, { ...base, status: 'failed', error: message(err) });
+        }
       } finally {
-        this.events.setDepth(m, 0);
+        this.events.setChain(m, undefined);
       }
       lead = await this.currentLead(m, event);
     }
     return outcome;
+  }
+
+  /** The event's budget: what its chain may still cause (a change made through the API: the whole budget). */
+  private budgetOf(event: ClaimedEvent): number {
+    const budget = Number(event.payload.budget);
+    return Number.isInteger(budget) && budget >= 0 ? budget : this.config.chainBudget;
   }
 
   private async currentLead(m: EntityManager, event: ClaimedEvent): Promise<LeadRecord | undefined> {
@@ -101,6 +146,11 @@ export class AutomationRunner {
       throw err;
     }
   }
+}
+
+/** `budget` split into `n` shares differing by at most 1, the larger ones first (automations in id order). */
+function shareOut(budget: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.floor(budget / n) + (i < budget % n ? 1 : 0));
 }
 
 /** SQLSTATE classes that say "try again later", not "this run is wrong". */

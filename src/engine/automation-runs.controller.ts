@@ -20,8 +20,9 @@ export class AutomationRunsController {
     summary: 'List the runs of an automation',
     description:
       'Newest first. One entry per event the automation was considered for: whether its actions ran ' +
-      '(`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: chain depth limit). Events are ' +
-      'processed asynchronously, usually within a second of the change.',
+      '(`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: a bound of the causal chain was ' +
+      'reached, `cut_reason` says which: `depth_limit` or `chain_budget`). Events are processed ' +
+      'asynchronously, usually within a second of the change.',
   })
   @ApiPageResponse(AutomationRunResponse)
   @ApiRecordErrors()

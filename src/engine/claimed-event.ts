@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /** An outbox row as the worker claims it (with its workspace's slug, for webhook bodies). */
 export interface ClaimedEvent {
   /** bigint as a string. */
@@ -6,15 +8,50 @@ export interface ClaimedEvent {
   workspace_slug: string;
   type: string;
   lead_id: number | null;
-  payload: { changes?: Record<string, unknown>; depth?: number; [key: string]: unknown };
+  payload: { changes?: Record<string, unknown>; depth?: number; budget?: number; [key: string]: unknown };
   created_at: Date;
 }
 
-/** Claims the oldest unprocessed events; rows another worker holds are skipped, not waited for. */
-export const CLAIM_EVENTS = `
-  SELECT e.id, e.workspace_id, w.slug AS workspace_slug, e.type, e.lead_id, e.payload, e.created_at
-    FROM domain_events e JOIN workspaces w ON w.id = e.workspace_id
-   WHERE e.processed_at IS NULL
-   ORDER BY e.id
-   LIMIT $1
-     FOR UPDATE OF e SKIP LOCKED`;
+/**
+ * Claims up to `batch` unprocessed events, fairly across workspaces: the workspaces with pending events,
+ * longest waiting first (by their oldest pending event), each get an equal share of the batch (at least one
+ * event), their oldest events first. So a workspace with a backlog of thousands of events takes its share of
+ * every batch, not every batch: another workspace's event is claimed in the next batch at the latest (the
+ * next ⌈workspaces / batch⌉ batches when more workspaces than the batch size are waiting). Rows another worker
+ * holds are skipped, not waited for. Returned in id order.
+ */
+export async function claimEvents(m: EntityManager, batch: number): Promise<ClaimedEvent[]> {
+  // The workspaces with pending events by a skip scan of the pending-by-workspace index (one probe per
+  // workspace, however long the backlog), then each one's oldest pending event.
+  const waiting: { workspace_id: number }[] = await m.query(
+    `WITH RECURSIVE ws AS (
+       (SELECT workspace_id FROM domain_events WHERE processed_at IS NULL ORDER BY workspace_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT d.workspace_id FROM domain_events d
+                WHERE d.processed_at IS NULL AND d.workspace_id > ws.workspace_id
+                ORDER BY d.workspace_id LIMIT 1)
+         FROM ws WHERE ws.workspace_id IS NOT NULL)
+     SELECT ws.workspace_id FROM ws
+      CROSS JOIN LATERAL (
+        SELECT d.id AS oldest FROM domain_events d
+         WHERE d.workspace_id = ws.workspace_id AND d.processed_at IS NULL
+         ORDER BY d.workspace_id, d.id LIMIT 1) o
+      WHERE ws.workspace_id IS NOT NULL
+      ORDER BY o.oldest LIMIT $1`,
+    [batch],
+  );
+  if (!waiting.length) return [];
+  const share = Math.max(1, Math.floor(batch / waiting.length));
+  return m.query(
+    `SELECT e.id, e.workspace_id, w.slug AS workspace_slug, e.type, e.lead_id, e.payload, e.created_at
+       FROM unnest($1::int[]) AS ws(id)
+      CROSS JOIN LATERAL (
+        SELECT * FROM domain_events d
+         WHERE d.workspace_id = ws.id AND d.processed_at IS NULL
+         ORDER BY d.workspace_id, d.id LIMIT $2
+           FOR UPDATE SKIP LOCKED) e
+       JOIN workspaces w ON w.id = e.workspace_id
+      ORDER BY e.id`,
+    [waiting.map((w) => w.workspace_id), share],
+  );
+}

@@ -6,7 +6,11 @@ import type { AppConfig } from '../config/app-config';
  * - LEADHUB_WORKER_POLL_MS (default 1000): how often the worker looks for work it was not told about
  *   (events of other instances, deliveries due for a retry, work a crashed instance left);
  * - LEADHUB_WEBHOOK_BACKOFF_MS (default 30000): the first retry delay; later ones are multiples of it;
- * - LEADHUB_WEBHOOK_TIMEOUT_MS (default 10000): the time limit of one delivery attempt.
+ * - LEADHUB_WEBHOOK_TIMEOUT_MS (default 10000): the time limit of one delivery attempt;
+ * - LEADHUB_AUTOMATION_CHAIN_BUDGET (default 100): runs + events one change made through the API may cause;
+ * - LEADHUB_WEBHOOK_CONCURRENCY (default 32), LEADHUB_WEBHOOK_HOST_CONCURRENCY (default 4),
+ *   LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY (default 8): deliveries in flight per instance, per destination
+ *   (scheme, host and port) and per workspace.
  */
 export interface EngineConfig {
   enabled: boolean;
@@ -15,14 +19,21 @@ export interface EngineConfig {
   batchSize: number;
   /** Events at this depth (this many automation runs led to them) no longer run automations. */
   maxDepth: number;
+  /**
+   * Automation runs plus the events they record that one change made through the API may cause in all
+   * (its causal chain); what would exceed it is logged as a `cut` run (see AutomationRunner).
+   */
+  chainBudget: number;
   /** Delay before retry n (1-based) = base × BACKOFF_STEPS[n - 1]. */
   backoffBaseMs: number;
   maxAttempts: number;
   timeoutMs: number;
   /** A claimed delivery is retried by any worker after this long when its sender never reported back. */
   leaseMs: number;
-  /** Deliveries claimed (and sent concurrently) at a time. */
-  deliveryBatch: number;
+  /** Deliveries in flight at a time in this instance, in all and per destination and workspace. */
+  deliveryConcurrency: number;
+  deliveryHostConcurrency: number;
+  deliveryWorkspaceConcurrency: number;
   /** LEADHUB_ALLOW_PRIVATE_URLS: webhooks may go to private addresses. */
   allowPrivateUrls: boolean;
 }
@@ -41,11 +52,14 @@ export function engineConfig(config: Pick<AppConfig, 'worker' | 'allowPrivateUrl
     pollMs: config.worker.pollMs,
     batchSize: 50,
     maxDepth: MAX_DEPTH,
+    chainBudget: config.worker.chainBudget ?? 100,
     backoffBaseMs: config.worker.webhookBackoffMs,
     maxAttempts: BACKOFF_STEPS.length + 1,
     timeoutMs,
     leaseMs: timeoutMs + 50_000,
-    deliveryBatch: 10,
+    deliveryConcurrency: config.worker.webhookConcurrency ?? 32,
+    deliveryHostConcurrency: config.worker.webhookHostConcurrency ?? 4,
+    deliveryWorkspaceConcurrency: config.worker.webhookWorkspaceConcurrency ?? 8,
     allowPrivateUrls: config.allowPrivateUrls,
   };
 }

@@ -9,7 +9,7 @@ import { DataSource, In } from 'typeorm';
 import { Automation } from '../automations/automation.entity';
 import { EventsService } from '../events/events.service';
 import { AutomationRunner } from './automation-runner';
-import { CLAIM_EVENTS, type ClaimedEvent } from './claimed-event';
+import { claimEvents } from './claimed-event';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
 import { RunLogService } from './run-log.service';
@@ -18,11 +18,13 @@ import { WorkLoop } from './work-loop';
 
 /**
  * The in-process worker of the automation engine (LEADHUB_WORKER=0 turns it off). Two loops:
- * - events: claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED) and, in that same
+ * - events: claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED, shared fairly among the
+ *   workspaces that have some: see claimEvents) and, in that same
  *   transaction, runs the matching automations, writes their run log and webhook deliveries and marks the
  *   events processed. A worker that dies mid-batch rolls back: the events are claimed again, by any
  *   instance, and nothing of the half-done batch remains. Two instances never hold the same event.
- * - deliveries: sends due webhooks (see WebhookDeliveries).
+ * - deliveries: starts sending due webhooks, concurrently within limits (see WebhookDeliveries); a delivery
+ *   that settles wakes it to fill the slot.
  * Both wake at once when this instance commits events or deliveries and poll otherwise.
  */
 @Injectable()
@@ -45,7 +47,7 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.deliveryLoop = new WorkLoop(
       'webhooks',
       async () => (await this.deliveries.tick()) > 0,
-      async () => Math.min(config.pollMs, (await this.deliveries.nextDueInMs()) ?? Infinity),
+      () => this.deliveries.idleMs(config.pollMs),
       this.logger,
     );
   }
@@ -53,6 +55,7 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return;
     this.unsubscribe = this.events.onCommitted(() => this.eventLoop.wake());
+    this.deliveries.onSettled = () => this.deliveryLoop.wake();
     this.eventLoop.start();
     this.deliveryLoop.start();
   }
@@ -60,13 +63,15 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
     await Promise.all([this.eventLoop.stop(), this.deliveryLoop.stop()]);
+    // Sends in flight settle (or time out) first; one still going after that is sent again when its lease ends.
+    await this.deliveries.drain(Math.min(this.config.timeoutMs, 10_000));
   }
 
-  /** One batch of events in one transaction; returns whether a full batch was found (more may wait). */
+  /** One batch of events in one transaction; returns whether it found any (more may wait). */
   async processEvents(): Promise<boolean> {
     let deliveries = 0;
     const claimed = await this.events.transaction(async (m) => {
-      const batch: ClaimedEvent[] = await m.query(CLAIM_EVENTS, [this.config.batchSize]);
+      const batch = await claimEvents(m, this.config.batchSize);
       if (!batch.length) return 0;
       const workspaces = [...new Set(batch.map((e) => e.workspace_id))];
       const active = await m.getRepository(Automation).find({
@@ -94,6 +99,6 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return batch.length;
     });
     if (deliveries) this.deliveryLoop.wake();
-    return claimed === this.config.batchSize;
+    return claimed > 0;
   }
 }

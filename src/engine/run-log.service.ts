@@ -7,7 +7,7 @@ import type { Page } from '../common/pagination/paginated-response';
 import type { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import { isoTimestamp } from '../common/time';
 import { MetricsService } from '../metrics/metrics.service';
-import { AutomationRun, type AppliedAction, type RunStatus } from './automation-run.entity';
+import { AutomationRun, type AppliedAction, type CutReason, type RunStatus } from './automation-run.entity';
 import type { AutomationRunResponse } from './dto/automation-run.response';
 
 export interface NewRun {
@@ -18,6 +18,7 @@ export interface NewRun {
   leadId: number | null;
   depth: number;
   status: RunStatus;
+  cutReason?: CutReason;
   actionsApplied: AppliedAction[];
   error: string | null;
 }
@@ -35,8 +36,9 @@ export class RunLogService {
   async record(m: EntityManager, r: NewRun): Promise<string> {
     const [row]: { id: string }[] = await m.query(
       `INSERT INTO automation_runs
-         (workspace_id, automation_id, event_id, event_type, lead_id, depth, status, actions_applied, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) RETURNING id`,
+         (workspace_id, automation_id, event_id, event_type, lead_id, depth, status, actions_applied, error,
+          cut_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING id`,
       [
         r.workspaceId,
         r.automationId,
@@ -47,6 +49,7 @@ export class RunLogService {
         r.status,
         JSON.stringify(r.actionsApplied),
         r.error,
+        r.cutReason ?? null,
       ],
     );
     this.metrics?.automationRuns.inc({ status: r.status });
@@ -94,6 +97,7 @@ export class RunLogService {
     lead_id: r.leadId,
     depth: r.depth,
     status: r.status,
+    cut_reason: r.cutReason,
     actions_applied: r.actionsApplied,
     error: r.error,
     created_at: isoTimestamp(r.createdAt),

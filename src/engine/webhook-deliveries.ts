@@ -16,17 +16,36 @@ interface ClaimedDelivery {
   event_type: string;
   payload: Record<string, unknown>;
   attempts: number;
+  workspace_id: number;
+  /** host[:port] of the URL, lower-cased: deliveries to one receiver share its concurrency limit. */
+  destination: string;
 }
+
+/** host[:port] of a delivery's URL, in SQL (so candidates can be limited per destination). */
+const DESTINATION = `lower(substring(d.url from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)'))`;
 
 /**
  * Durable outbound webhooks (`webhook_deliveries`). A run stores its deliveries in its own transaction;
- * the worker claims due ones with SKIP LOCKED, pushing `next_attempt_at` one lease ahead in the same
- * statement, so no other worker takes them while they are sent, and a worker that dies mid-send leaves them
- * to be sent again once the lease ran out (at least once: receivers dedupe on X-LeadHub-Delivery).
+ * the worker leases due ones, pushing `next_attempt_at` one lease ahead (so no other worker takes them while
+ * they are sent) and a worker that dies mid-send leaves them to be sent again once the lease ran out (at least
+ * once: receivers dedupe on X-LeadHub-Delivery).
+ *
+ * Deliveries are sent concurrently and independently: each one settles on its own, and a free slot is filled at
+ * once. In flight at a time in this instance: at most LEADHUB_WEBHOOK_CONCURRENCY in all, and at most
+ * LEADHUB_WEBHOOK_HOST_CONCURRENCY per destination (host and port) and LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY
+ * per workspace. A receiver that never answers holds only its own destination's slots (until the timeout),
+ * so other receivers, and other workspaces, are not kept waiting behind it.
  */
 @Injectable()
 export class WebhookDeliveries {
   private readonly logger = new Logger('WebhookDeliveries');
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly perDestination = new Map<string, number>();
+  private readonly perWorkspace = new Map<number, number>();
+  /** Due deliveries were left waiting by the last tick because their destination or workspace was busy. */
+  private blocked = false;
+  /** Called when a delivery settled (a slot is free). */
+  onSettled?: () => void;
 
   constructor(
     private readonly db: DataSource,
@@ -45,31 +64,92 @@ export class WebhookDeliveries {
       );
   }
 
-  /** Sends the due deliveries (a batch, concurrently); returns how many were claimed. */
+  /** Starts sending due deliveries as far as the limits allow (without waiting for them); returns how many. */
   async tick(): Promise<number> {
+    const free = this.config.deliveryConcurrency - this.inFlight.size;
+    if (free <= 0) return 0;
+    const hostLimit = this.config.deliveryHostConcurrency;
+    const workspaceLimit = this.config.deliveryWorkspaceConcurrency;
+    // Candidates: the oldest due ones, but no more per destination and per workspace than could be sent, so one
+    // destination's backlog does not crowd the others out of the list.
+    const candidates: { id: string; workspace_id: number; destination: string }[] = await this.db.query(
+      `SELECT id, workspace_id, destination FROM (
+         SELECT d.id, r.workspace_id, ${DESTINATION} AS destination, d.next_attempt_at,
+                row_number() OVER (PARTITION BY ${DESTINATION} ORDER BY d.next_attempt_at, d.id) AS nd,
+                row_number() OVER (PARTITION BY r.workspace_id ORDER BY d.next_attempt_at, d.id) AS nw
+           FROM webhook_deliveries d JOIN automation_runs r ON r.id = d.automation_run_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= now()) c
+        WHERE nd <= $1 AND nw <= $2
+        ORDER BY next_attempt_at, id LIMIT $3`,
+      [hostLimit, workspaceLimit, free * 4],
+    );
+    const chosen: string[] = [];
+    const dest = new Map(this.perDestination);
+    const ws = new Map(this.perWorkspace);
+    for (const c of candidates) {
+      if (chosen.length >= free) break;
+      if ((dest.get(c.destination) ?? 0) >= hostLimit || (ws.get(c.workspace_id) ?? 0) >= workspaceLimit)
+        continue;
+      chosen.push(c.id);
+      dest.set(c.destination, (dest.get(c.destination) ?? 0) + 1);
+      ws.set(c.workspace_id, (ws.get(c.workspace_id) ?? 0) + 1);
+    }
+    this.blocked = candidates.length > chosen.length;
+    if (!chosen.length) return 0;
+    // The lease; a delivery another worker leased since the candidates were read no longer matches.
     const [claimed]: [ClaimedDelivery[], number] = await this.db.query(
       `UPDATE webhook_deliveries d
           SET attempts = d.attempts + 1,
               next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
               updated_at = now()
-         FROM (SELECT id FROM webhook_deliveries
-                WHERE status = 'pending' AND next_attempt_at <= now()
-                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
-        WHERE d.id = due.id
-      RETURNING d.id, d.automation_run_id, d.url, d.secret, d.event_type, d.payload, d.attempts`,
-      [this.config.deliveryBatch, this.config.leaseMs],
+         FROM automation_runs r
+        WHERE d.id = ANY($1::uuid[]) AND r.id = d.automation_run_id
+          AND d.status = 'pending' AND d.next_attempt_at <= now()
+      RETURNING d.id, d.automation_run_id, d.url, d.secret, d.event_type, d.payload, d.attempts,
+                r.workspace_id, ${DESTINATION} AS destination`,
+      [chosen, this.config.leaseMs],
     );
-    await Promise.all(claimed.map((d) => this.attempt(d)));
+    for (const d of claimed) this.start(d);
     return claimed.length;
   }
 
-  /** Milliseconds until the next pending delivery is due (undefined: none pending). */
-  async nextDueInMs(): Promise<number | undefined> {
+  /** How long the loop may sleep: until the next delivery is due, at most `pollMs`; waits for a free slot. */
+  async idleMs(pollMs: number): Promise<number> {
+    if (this.blocked || this.inFlight.size >= this.config.deliveryConcurrency) return pollMs;
     const [row]: { ms: number | null }[] = await this.db.query(
       `SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms
          FROM webhook_deliveries WHERE status = 'pending'`,
     );
-    return row?.ms ?? undefined;
+    return Math.min(pollMs, row?.ms ?? Infinity);
+  }
+
+  /** Waits for the deliveries in flight to settle (at most `ms`), for a clean shutdown. */
+  async drain(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((r) => (timer = setTimeout(r, ms).unref())),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private start(d: ClaimedDelivery): void {
+    const count = <K>(map: Map<K, number>, key: K, by: number) => {
+      const n = (map.get(key) ?? 0) + by;
+      if (n > 0) map.set(key, n);
+      else map.delete(key);
+    };
+    count(this.perDestination, d.destination, +1);
+    count(this.perWorkspace, d.workspace_id, +1);
+    const sending: Promise<void> = this.attempt(d)
+      .catch((err: Error) => this.logger.error(`delivery ${d.id}: ${err.message}`))
+      .finally(() => {
+        count(this.perDestination, d.destination, -1);
+        count(this.perWorkspace, d.workspace_id, -1);
+        this.inFlight.delete(sending);
+        this.onSettled?.();
+      });
+    this.inFlight.add(sending);
   }
 
   private async attempt(d: ClaimedDelivery): Promise<void> {

@@ -81,9 +81,23 @@ export async function sendWebhook(req: WebhookRequest): Promise<number> {
     r.on('timeout', () => r.destroy(new Error(`timed out after ${req.timeoutMs} ms`)));
     r.on('error', reject);
     r.end(req.body);
-  }).catch((err: Error) => {
-    throw new DeliveryFailure(`request failed: ${err.message}`, true);
+  }).catch((err: Error & { code?: string }) => {
+    throw new DeliveryFailure(`request failed: ${networkFailure(err, req.timeoutMs)}`, true);
   });
   if (status >= 200 && status < 300) return status;
   throw new DeliveryFailure(`HTTP ${status}`, status >= 500, status);
+}
+
+/**
+ * A network failure in a few words. The run log shows it to the automation's owner, so it names a class
+ * (not the library's message with the peer's address and port): enough to fix a receiver, too little to map
+ * a network with.
+ */
+function networkFailure(err: Error & { code?: string }, timeoutMs: number): string {
+  if (/timed out/.test(err.message)) return `timed out after ${timeoutMs} ms`;
+  if (err.code === 'ECONNREFUSED') return 'connection refused';
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return 'connection closed by the receiver';
+  if (/certificate|SSL|TLS|self.signed/i.test(`${err.code ?? ''} ${err.message}`))
+    return 'TLS handshake failed';
+  return 'could not connect';
 }

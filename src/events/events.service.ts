@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { DataSource, EntityManager } from 'typeorm';
+import { retryConflicts } from '../common/crud/retry-conflicts';
 import { DomainEvent, RecordedEvent } from './domain-event';
 
 type Listener = (event: RecordedEvent) => void | Promise<void>;
@@ -15,8 +16,8 @@ export class EventsService {
   private readonly logger = new Logger(EventsService.name);
   private readonly emitter = new EventEmitter().setMaxListeners(100);
   private readonly pending = new WeakMap<EntityManager, RecordedEvent[]>();
-  /** Chain depth of the events a transaction records (set by the automation engine while actions run). */
-  private readonly depths = new WeakMap<EntityManager, number>();
+  /** Causal chain of the events a transaction records (set by the automation engine while actions run). */
+  private readonly chains = new WeakMap<EntityManager, Chain>();
 
   private savepoints = 0;
 
@@ -27,9 +28,9 @@ export class EventsService {
     const list = Array.isArray(events) ? events : [events];
     if (!list.length) return [];
     const params: unknown[] = [];
-    const depth = this.depths.get(manager) ?? 0;
+    const chain = this.chains.get(manager);
     const values = list.map((e) => {
-      params.push(e.workspaceId, e.type, e.leadId, JSON.stringify(payload(e, depth)));
+      params.push(e.workspaceId, e.type, e.leadId, JSON.stringify(payload(e, chain)));
       const n = params.length;
       return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
     });
@@ -48,9 +49,15 @@ export class EventsService {
   /**
    * Runs `work` in a transaction and emits the events it recorded after the commit. With `outer` (a caller's
    * transaction) it runs there instead; that caller's own `transaction` emits once the outer one commits.
+   * A transaction PostgreSQL aborts as a deadlock victim or for a serialization failure runs again (bounded,
+   * see retryConflicts): `work` must not have effects outside the database.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
     if (outer) return work(outer);
+    return retryConflicts(() => this.once(work));
+  }
+
+  private async once<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     let manager: EntityManager | undefined;
     try {
       const result = await this.db.transaction((m) => {
@@ -62,18 +69,38 @@ export class EventsService {
     } finally {
       if (manager) {
         this.pending.delete(manager);
-        this.depths.delete(manager);
+        this.chains.delete(manager);
       }
     }
   }
 
   /**
-   * Events recorded in `manager`'s transaction from now on carry this chain depth (`payload.depth`): the number
-   * of automation runs that led to them. 0 (the default) for changes made through the API.
+   * Events recorded in `manager`'s transaction from now on carry this causal chain (`payload.depth`, the number
+   * of automation runs that led to them, and `payload.budget`, what they may still cause); undefined (the
+   * default, changes made through the API) starts a new chain.
    */
-  setDepth(manager: EntityManager, depth: number): void {
-    if (depth > 0) this.depths.set(manager, depth);
-    else this.depths.delete(manager);
+  setChain(manager: EntityManager, chain: Chain | undefined): void {
+    if (chain) this.chains.set(manager, chain);
+    else this.chains.delete(manager);
+  }
+
+  /** How many events `manager`'s transaction recorded so far (a mark for `recordedSince`). */
+  recordedCount(manager: EntityManager): number {
+    return this.pending.get(manager)?.length ?? 0;
+  }
+
+  /** The events `manager`'s transaction recorded after `mark`. */
+  recordedSince(manager: EntityManager, mark: number): RecordedEvent[] {
+    return this.pending.get(manager)?.slice(mark) ?? [];
+  }
+
+  /** Sets the chain budget carried by events recorded in this transaction (once it is known). */
+  async setBudget(manager: EntityManager, events: RecordedEvent[], budget: number): Promise<void> {
+    if (!events.length) return;
+    await manager.query(
+      `UPDATE domain_events SET payload = payload || jsonb_build_object('budget', $2::int) WHERE id = ANY($1::bigint[])`,
+      [events.map((e) => e.id), budget],
+    );
   }
 
   /**
@@ -116,6 +143,12 @@ export class EventsService {
   }
 }
 
-function payload(e: DomainEvent, depth: number) {
-  return { workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes, ...(depth ? { depth } : {}) };
+/** Where an event sits in a causal chain started by one change made through the API. */
+export interface Chain {
+  depth: number;
+  budget: number;
+}
+
+function payload(e: DomainEvent, chain: Chain | undefined) {
+  return { workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes, ...(chain ?? {}) };
 }

@@ -17,6 +17,19 @@ export function distinctNames(names: readonly string[]): string[] {
 }
 
 /**
+ * distinctNames in one canonical order: case-folded, then by code unit. Every writer inserts (and so locks)
+ * new tags in this order: two requests carrying the same new tags in different orders would otherwise each
+ * hold one the other waits for (a deadlock).
+ */
+export function canonicalNames(names: readonly string[]): string[] {
+  return distinctNames(names).sort((a, b) => compare(a.toLowerCase(), b.toLowerCase()) || compare(a, b));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
  * The workspace's tags with these names, creating unknown ones. Race-safe: INSERT … ON CONFLICT on the
  * (workspace_id, lower(name)) unique index; an existing tag keeps its spelling.
  */
@@ -25,7 +38,7 @@ export async function ensureTags(
   workspaceId: number,
   names: readonly string[],
 ): Promise<TagRef[]> {
-  const wanted = distinctNames(names);
+  const wanted = canonicalNames(names);
   if (!wanted.length) return [];
   // Existing tags are read first, so only really new names reach the INSERT (which would otherwise burn a
   // sequence value per name on every call, even when it conflicts).
@@ -35,7 +48,8 @@ export async function ensureTags(
         WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
      ins AS (
        INSERT INTO tags (workspace_id, name)
-       SELECT $1, n FROM unnest($2::text[]) AS n WHERE lower(n) NOT IN (SELECT lower(name) FROM existing)
+       SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
+        WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
        ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name)
      SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins`,
     [workspaceId, wanted],
@@ -61,7 +75,7 @@ export async function replaceLeadTags(m: EntityManager, leadId: number, tags: Ta
 export async function addLeadTags(m: EntityManager, leadId: number, tags: TagRef[]): Promise<TagRef[]> {
   if (!tags.length) return [];
   const rows: { tag_id: number }[] = await m.query(
-    `INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, unnest($2::int[])
+    `INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, t FROM unnest($2::int[]) AS t ORDER BY t
      ON CONFLICT DO NOTHING RETURNING tag_id`,
     [leadId, tags.map((t) => t.id)],
   );
@@ -91,7 +105,7 @@ export async function ensureAndAddLeadTags(
   leadId: number,
   names: readonly string[],
 ): Promise<TagRef[]> {
-  const wanted = distinctNames(names);
+  const wanted = canonicalNames(names);
   if (!wanted.length) return [];
   const rows: (TagRef & { added: boolean })[] = await m.query(
     `WITH existing AS (
@@ -99,11 +113,13 @@ export async function ensureAndAddLeadTags(
         WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
      ins AS (
        INSERT INTO tags (workspace_id, name)
-       SELECT $1, n FROM unnest($2::text[]) AS n WHERE lower(n) NOT IN (SELECT lower(name) FROM existing)
+       SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
+        WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
        ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name),
      wanted AS (SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins),
      link AS (
-       INSERT INTO lead_tags (lead_id, tag_id) SELECT $3, id FROM wanted ON CONFLICT DO NOTHING RETURNING tag_id)
+       INSERT INTO lead_tags (lead_id, tag_id) SELECT $3, id FROM wanted ORDER BY id
+       ON CONFLICT DO NOTHING RETURNING tag_id)
      SELECT w.id, w.name, w.id IN (SELECT tag_id FROM link) AS added FROM wanted w`,
     [workspaceId, wanted, leadId],
   );

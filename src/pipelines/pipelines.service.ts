@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
 import { sqlDirection } from '../common/crud/sorting';
 import { likePattern } from '../common/crud/workspace-scope';
+import { retryConflicts } from '../common/crud/retry-conflicts';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
@@ -51,34 +52,36 @@ export class PipelinesService {
   async create(workspaceId: number, dto: CreatePipelineDto): Promise<PipelineWithStages> {
     return uniquely(
       () =>
-        this.dataSource.transaction(async (m) => {
-          if (dto.is_default) {
-            await lockDefault(m, workspaceId);
-            await clearDefault(m, workspaceId);
-          }
-          const pipeline = await m.save(
-            m.create(Pipeline, {
-              workspaceId,
-              name: dto.name,
-              description: dto.description ?? null,
-              isDefault: dto.is_default ?? false,
-            }),
-          );
-          const stages = dto.stages?.length
-            ? await m.save(
-                dto.stages.map((s, i) =>
-                  m.create(Stage, {
-                    workspaceId,
-                    pipelineId: pipeline.id,
-                    name: s.name,
-                    probability: s.probability ?? 0,
-                    position: i + 1,
-                  }),
-                ),
-              )
-            : [];
-          return { ...pipeline, stages };
-        }),
+        retryConflicts(() =>
+          this.dataSource.transaction(async (m) => {
+            if (dto.is_default) {
+              await lockDefault(m, workspaceId);
+              await clearDefault(m, workspaceId);
+            }
+            const pipeline = await m.save(
+              m.create(Pipeline, {
+                workspaceId,
+                name: dto.name,
+                description: dto.description ?? null,
+                isDefault: dto.is_default ?? false,
+              }),
+            );
+            const stages = dto.stages?.length
+              ? await m.save(
+                  dto.stages.map((s, i) =>
+                    m.create(Stage, {
+                      workspaceId,
+                      pipelineId: pipeline.id,
+                      name: s.name,
+                      probability: s.probability ?? 0,
+                      position: i + 1,
+                    }),
+                  ),
+                )
+              : [];
+            return { ...pipeline, stages };
+          }),
+        ),
       UNIQUE,
     );
   }
@@ -86,17 +89,19 @@ export class PipelinesService {
   async update(workspaceId: number, id: number, dto: UpdatePipelineDto): Promise<PipelineWithStages> {
     const pipeline = await uniquely(
       () =>
-        this.dataSource.transaction(async (m) => {
-          // Lock before reading, so is_default is read after any concurrent switch has committed.
-          if (dto.is_default === true) await lockDefault(m, workspaceId);
-          const p = await m.findOneBy(Pipeline, { id, workspaceId });
-          if (!p) throw ApiException.notFound('pipeline');
-          if (dto.is_default === true && !p.isDefault) await clearDefault(m, workspaceId);
-          if (dto.name !== undefined) p.name = dto.name;
-          if (dto.description !== undefined) p.description = dto.description;
-          if (dto.is_default !== undefined) p.isDefault = dto.is_default;
-          return m.save(p);
-        }),
+        retryConflicts(() =>
+          this.dataSource.transaction(async (m) => {
+            // Lock before reading, so is_default is read after any concurrent switch has committed.
+            if (dto.is_default === true) await lockDefault(m, workspaceId);
+            const p = await m.findOneBy(Pipeline, { id, workspaceId });
+            if (!p) throw ApiException.notFound('pipeline');
+            if (dto.is_default === true && !p.isDefault) await clearDefault(m, workspaceId);
+            if (dto.name !== undefined) p.name = dto.name;
+            if (dto.description !== undefined) p.description = dto.description;
+            if (dto.is_default !== undefined) p.isDefault = dto.is_default;
+            return m.save(p);
+          }),
+        ),
       UNIQUE,
     );
     return (await this.withStages([pipeline]))[0];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { retryConflicts } from '../common/crud/retry-conflicts';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
@@ -42,55 +43,61 @@ export class StagesService {
   }
 
   async create(workspaceId: number, pipelineId: number, dto: CreateStageDto): Promise<Stage> {
-    return this.dataSource.transaction(async (m) => {
-      await lockPipeline(m, workspaceId, pipelineId);
-      const count = await stageCount(m, pipelineId);
-      const position = Math.min(dto.position ?? count + 1, count + 1);
-      await shift(m, pipelineId, +1, position, count);
-      return m.save(
-        m.create(Stage, {
-          workspaceId,
-          pipelineId,
-          name: dto.name,
-          probability: dto.probability ?? 0,
-          position,
-        }),
-      );
-    });
+    return retryConflicts(() =>
+      this.dataSource.transaction(async (m) => {
+        await lockPipeline(m, workspaceId, pipelineId);
+        const count = await stageCount(m, pipelineId);
+        const position = Math.min(dto.position ?? count + 1, count + 1);
+        await shift(m, pipelineId, +1, position, count);
+        return m.save(
+          m.create(Stage, {
+            workspaceId,
+            pipelineId,
+            name: dto.name,
+            probability: dto.probability ?? 0,
+            position,
+          }),
+        );
+      }),
+    );
   }
 
   async update(workspaceId: number, pipelineId: number, id: number, dto: UpdateStageDto): Promise<Stage> {
-    return this.dataSource.transaction(async (m) => {
-      await lockPipeline(m, workspaceId, pipelineId);
-      const stage = await m.findOneBy(Stage, { id, pipelineId, workspaceId });
-      if (!stage) throw ApiException.notFound('stage');
-      if (dto.position !== undefined) {
-        const to = Math.min(dto.position, await stageCount(m, pipelineId));
-        if (to < stage.position) await shift(m, pipelineId, +1, to, stage.position - 1);
-        if (to > stage.position) await shift(m, pipelineId, -1, stage.position + 1, to);
-        stage.position = to;
-      }
-      if (dto.name !== undefined) stage.name = dto.name;
-      if (dto.probability !== undefined) stage.probability = dto.probability;
-      return m.save(stage);
-    });
+    return retryConflicts(() =>
+      this.dataSource.transaction(async (m) => {
+        await lockPipeline(m, workspaceId, pipelineId);
+        const stage = await m.findOneBy(Stage, { id, pipelineId, workspaceId });
+        if (!stage) throw ApiException.notFound('stage');
+        if (dto.position !== undefined) {
+          const to = Math.min(dto.position, await stageCount(m, pipelineId));
+          if (to < stage.position) await shift(m, pipelineId, +1, to, stage.position - 1);
+          if (to > stage.position) await shift(m, pipelineId, -1, stage.position + 1, to);
+          stage.position = to;
+        }
+        if (dto.name !== undefined) stage.name = dto.name;
+        if (dto.probability !== undefined) stage.probability = dto.probability;
+        return m.save(stage);
+      }),
+    );
   }
 
   /** Closes the gap; the foreign key clears the stage from its leads (pipeline_stage_id → NULL). */
   async remove(workspaceId: number, pipelineId: number, id: number): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await lockPipeline(m, workspaceId, pipelineId);
-      const { raw } = await m
-        .createQueryBuilder()
-        .delete()
-        .from(Stage)
-        .where({ id, pipelineId, workspaceId })
-        .returning(['position'])
-        .execute();
-      const deleted = (raw as { position: number }[])[0];
-      if (!deleted) throw ApiException.notFound('stage');
-      await shift(m, pipelineId, -1, deleted.position + 1, Number.MAX_SAFE_INTEGER);
-    });
+    await retryConflicts(() =>
+      this.dataSource.transaction(async (m) => {
+        await lockPipeline(m, workspaceId, pipelineId);
+        const { raw } = await m
+          .createQueryBuilder()
+          .delete()
+          .from(Stage)
+          .where({ id, pipelineId, workspaceId })
+          .returning(['position'])
+          .execute();
+        const deleted = (raw as { position: number }[])[0];
+        if (!deleted) throw ApiException.notFound('stage');
+        await shift(m, pipelineId, -1, deleted.position + 1, Number.MAX_SAFE_INTEGER);
+      }),
+    );
   }
 }
 

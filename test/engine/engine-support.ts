@@ -101,6 +101,7 @@ export interface RunJson {
   lead_id: number | null;
   depth: number;
   status: string;
+  cut_reason: string | null;
   actions_applied: Record<string, unknown>[];
   error: string | null;
   created_at: string;

@@ -135,7 +135,9 @@ export class SendWebhookAction {
   type: 'send_webhook';
   @ApiProperty({
     format: 'uri',
-    description: 'A public http(s) URL (no loopback, private or link-local address).',
+    description:
+      'An http(s) URL reaching only globally routable addresses (no loopback, private, link-local, reserved ' +
+      'or documentation range, no IPv6 form embedding one, not the server itself); checked again at send time.',
     example: 'https://hooks.example.com/leadhub',
   })
   url: string;

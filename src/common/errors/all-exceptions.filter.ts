@@ -24,6 +24,9 @@ const UNAVAILABLE_CODES = new Set([
   '08004',
   '08006',
   '53300',
+  // A deadlock or serialization failure that outlived its transaction's retries (retryConflicts): try later.
+  '40P01',
+  '40001',
 ]);
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection timeout|Connection ended|not queryable/i;

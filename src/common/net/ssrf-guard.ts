@@ -1,15 +1,30 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Guard against server-side request forgery: a URL the server will call on a user's behalf (integration
- * and automation webhooks) must be http(s) and must not reach loopback, link-local or private networks.
- * Literal addresses are checked as written; host names are resolved (every address) and each checked.
- * `LEADHUB_ALLOW_PRIVATE_URLS=1` (callers pass `{ allowPrivate }` from the injected AppConfig) lifts the address check for self-hosted setups that
+ * and automation webhooks) must be http(s) and must reach only globally routable unicast addresses.
+ * Literal addresses are checked as written (after WHATWG URL normalisation: `0x7f.1`, `2130706433` and
+ * `[::ffff:127.0.0.1]` are addresses too); host names are resolved (every address) and each checked.
+ * `LEADHUB_ALLOW_PRIVATE_URLS=1` (callers pass `{ allowPrivate }` from the injected AppConfig) lifts the
+ * address check for self-hosted setups that
  * post to their own network; the scheme check and the need for a host name to resolve always apply.
  *
- * The check happens when the URL is saved. A sender should connect to one of the addresses returned by
- * `resolvePublicUrl()` (or check again right before sending) so DNS rebinding cannot bypass it.
+ * Classification is ipaddr.js's special-purpose registry (not a hand list that misses ranges): an IPv4
+ * address must be in its `unicast` range (so not loopback, private, CGNAT, link-local, multicast, broadcast,
+ * "this network", benchmarking, documentation/TEST-NET, 240/4 or other reserved blocks); an IPv6 address
+ * must be `unicast` and inside 2000::/3, the only block IANA allocates for global unicast (so `::/96`
+ * IPv4-compatible forms, unique/link/site-local, multicast and documentation 2001:db8::/32 are out). IPv6
+ * transition forms are judged by the IPv4 address they carry: mapped `::ffff:0:0/96`, translated
+ * `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96` (the local-use `64:ff9b:1::/48` is never global), 6to4
+ * `2002::/16` and Teredo `2001::/32` (server and client). Finally, this host's own interface addresses and
+ * the networks they sit on (no wider than /16, /48) are refused, whatever their class (a public address of
+ * the host itself reaches its local services).
+ *
+ * The check happens when the URL is saved and again right before every send; the sender connects to an
+ * address returned by `resolvePublicUrl()` (pinned), so DNS rebinding cannot bypass it.
  */
 
 export type UnsafeUrlReason = 'invalid' | 'scheme' | 'private' | 'unresolvable';
@@ -24,52 +39,73 @@ export class UnsafeUrlError extends Error {
   }
 }
 
-const BLOCKED = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network", incl. 0.0.0.0
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15], // benchmarking
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, incl. broadcast
-] as const)
-  BLOCKED.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-] as const)
-  BLOCKED.addSubnet(net, prefix, 'ipv6');
+/** One message for every refused address class: which class it was would only help an attacker map. */
+export const NOT_PUBLIC_MESSAGE =
+  "must point at a public internet address (private, loopback, link-local, reserved and this server's own addresses are refused)";
 
-/** IPv6 forms that carry an IPv4 address: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64. */
-const EMBEDDED_V4 = /^(?:::ffff:|::|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i;
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
+const LOCAL_USE_NAT64 = ipaddr.IPv6.parseCIDR('64:ff9b:1::/48');
 
-/** Whether an IP literal is a public (globally routable) address. */
+/** Whether an IP literal is a public (globally routable unicast) address that is not this host's. */
 export function isPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return !BLOCKED.check(address, 'ipv4');
-  if (family !== 6) return false;
-  const ip = address.toLowerCase().replace(/%.*$/, ''); // zone id → link-local anyway
-  const v4 = ip.match(EMBEDDED_V4);
-  if (v4) {
-    const dotted = v4[1] ?? hexToDotted(v4[2], v4[3]);
-    return isPublicAddress(dotted);
-  }
-  return !BLOCKED.check(ip, 'ipv6');
+  const literal = address.replace(/%.*$/, ''); // a zone id only goes with link-local addresses
+  if (!ipaddr.isValid(literal) || !isIP(literal)) return false;
+  return isGlobal(ipaddr.parse(literal)) && !isHostAddress(literal);
 }
 
-function hexToDotted(hi: string, lo: string): string {
-  const a = parseInt(hi, 16);
-  const b = parseInt(lo, 16);
-  return [a >> 8, a & 255, b >> 8, b & 255].join('.');
+function isGlobal(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (ip.kind() === 'ipv4') return ip.range() === 'unicast';
+  const v6 = ip as ipaddr.IPv6;
+  const p = v6.parts;
+  switch (v6.range()) {
+    case 'unicast':
+      return v6.match(GLOBAL_UNICAST_V6);
+    case 'ipv4Mapped':
+    case 'rfc6145':
+      return isGlobal(v4(p[6], p[7]));
+    case 'rfc6052':
+      return !v6.match(LOCAL_USE_NAT64) && isGlobal(v4(p[6], p[7]));
+    case '6to4':
+      return isGlobal(v4(p[1], p[2]));
+    case 'teredo': // 2001:0:SERVER:flags:port:CLIENT, the client address and port stored inverted
+      return isGlobal(v4(p[2], p[3])) && isGlobal(v4(~p[6] & 0xffff, ~p[7] & 0xffff));
+    default:
+      return false;
+  }
+}
+
+function v4(hi: number, lo: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+}
+
+const INTERFACES_TTL_MS = 5000;
+const MIN_LINK_BITS_V4 = 16;
+const MIN_LINK_BITS_V6 = 48;
+let interfaces: { at: number; nets: [ipaddr.IPv4 | ipaddr.IPv6, number][] } | undefined;
+
+/** This host's interface addresses and their networks (cached for a few seconds: addresses can change). */
+function hostNetworks(): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+  if (interfaces && Date.now() - interfaces.at < INTERFACES_TTL_MS) return interfaces.nets;
+  const nets: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) {
+      try {
+        const v4 = a.family === 'IPv4';
+        nets.push([ipaddr.parse(a.address.replace(/%.*$/, '')), v4 ? 32 : 128]);
+        // The link's network too, unless implausibly wide (a tunnel claiming /0 must not refuse the internet).
+        const [net, bits] = ipaddr.parseCIDR(a.cidr ?? '');
+        if (bits >= (v4 ? MIN_LINK_BITS_V4 : MIN_LINK_BITS_V6)) nets.push([net, bits]);
+      } catch {
+        // an address the library cannot read is not one a URL can name either
+      }
+    }
+  interfaces = { at: Date.now(), nets };
+  return nets;
+}
+
+function isHostAddress(literal: string): boolean {
+  const ip = ipaddr.process(literal); // ::ffff:a.b.c.d is compared as a.b.c.d
+  return hostNetworks().some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
 }
 
 export interface UrlPolicy {
@@ -94,8 +130,7 @@ export async function resolvePublicUrl(
   if (!host) throw new UnsafeUrlError('invalid', 'must be a valid URL');
   const allowPrivate = policy.allowPrivate === true;
   if (isIP(host)) {
-    if (!allowPrivate && !isPublicAddress(host))
-      throw new UnsafeUrlError('private', 'must not point at a private, loopback or link-local address');
+    if (!allowPrivate && !isPublicAddress(host)) throw new UnsafeUrlError('private', NOT_PUBLIC_MESSAGE);
     return { url, addresses: [host] };
   }
   let addresses: string[];
@@ -105,7 +140,7 @@ export async function resolvePublicUrl(
     throw new UnsafeUrlError('unresolvable', `must name a host that resolves (${host} does not)`);
   }
   if (!allowPrivate && (!addresses.length || addresses.some((a) => !isPublicAddress(a))))
-    throw new UnsafeUrlError('private', `must not point at a private, loopback or link-local address`);
+    throw new UnsafeUrlError('private', NOT_PUBLIC_MESSAGE);
   return { url, addresses };
 }
 

@@ -8,6 +8,7 @@ import { Integrations1764000400000 } from './1764000400000-Integrations';
 import { Automations1764000410000 } from './1764000410000-Automations';
 import { Forms1764000500000 } from './1764000500000-Forms';
 import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
+import { EngineFairness1764000700000 } from './1764000700000-EngineFairness';
 import { AdminPanel1764000900000 } from './1764000900000-AdminPanel';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   Automations1764000410000,
   Forms1764000500000,
   AutomationRuns1764000600000,
+  EngineFairness1764000700000,
   AdminPanel1764000900000,
 ];

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TRIGGER_TYPES } from '../../automations/automation-definition';
-import { RUN_STATUSES, type RunStatus } from '../automation-run.entity';
+import { CUT_REASONS, type CutReason, RUN_STATUSES, type RunStatus } from '../automation-run.entity';
 
 /** One entry of an automation's run log. */
 export class AutomationRunResponse {
@@ -23,7 +23,8 @@ export class AutomationRunResponse {
     type: 'integer',
     description:
       'How many automation runs led to the event (0: a change made through the API or a form). Events at ' +
-      'depth 5 run no actions: the run is `cut`, so automations that trigger each other cannot loop forever.',
+      'depth 5 run no actions: the run is `cut` (`cut_reason: depth_limit`), so automations that trigger each ' +
+      'other cannot loop forever.',
     example: 0,
   })
   depth: number;
@@ -34,10 +35,23 @@ export class AutomationRunResponse {
       '`succeeded`: every action was applied (webhooks were queued; a webhook that finally fails turns the run ' +
       "`failed`); `failed`: an action failed and none of the run's changes were kept, or a webhook was refused " +
       'or never delivered; `skipped`: the conditions did not hold (or the lead no longer exists); `cut`: the ' +
-      'conditions held but the chain depth limit was reached.',
+      'conditions held but the run would have gone past a bound of its causal chain (see `cut_reason`).',
     example: 'succeeded',
   })
   status: RunStatus;
+
+  @ApiProperty({
+    enum: CUT_REASONS,
+    nullable: true,
+    description:
+      'Why a `cut` run ran no actions (null for other statuses). `depth_limit`: 5 automation runs already led ' +
+      'to the event. `chain_budget`: the change made through the API that started the chain has caused as ' +
+      'many automation runs and events as it may (LEADHUB_AUTOMATION_CHAIN_BUDGET, default 100, shared out ' +
+      'among the automations an event triggers and the events a run records), or this run would have ' +
+      'recorded more events than its share left; none of its changes were kept.',
+    example: null,
+  })
+  cut_reason: CutReason | null;
 
   @ApiProperty({
     type: 'array',

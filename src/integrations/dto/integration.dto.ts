@@ -37,7 +37,8 @@ export class CreateIntegrationDto {
       'unknown keys are refused. Secret fields are stored encrypted and returned masked (`••••` + last 4 ' +
       'characters; shorter than 12 characters: `••••`). On update the config replaces the stored one as a ' +
       'whole, but a secret sent back exactly as the masked value keeps the stored secret. URL fields must be ' +
-      'public http(s) URLs (no loopback, private or link-local addresses).',
+      'http(s) URLs reaching only globally routable addresses (no loopback, private, link-local, reserved or ' +
+      'documentation ranges, no IPv6 forms embedding such an address, not the server itself).',
     example: { api_key: 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0', domain: 'mg.example.com', region: 'eu' },
   })
   @IsOptional()
