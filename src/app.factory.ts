@@ -10,6 +10,8 @@ import { MetricsService } from './metrics/metrics.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
+import { serverOptions } from './common/edge/edge-config';
+import { installEdge } from './common/edge/install-edge';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
 
 export interface CreateAppOptions extends AppOptions {
@@ -20,8 +22,9 @@ export interface CreateAppOptions extends AppOptions {
 }
 
 export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplication> {
+  const edge = o.config.edge;
   const adapter = new FastifyAdapter({
-    trustProxy: true,
+    ...serverOptions(edge),
     bodyLimit: o.config.bodyLimitBytes,
     return503OnClosing: true,
     requestIdHeader: false,
@@ -41,6 +44,7 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
     app.get(MetricsService).install(app.getHttpAdapter().getInstance());
   }
   configureApp(app, o.config);
+  installEdge(app, edge);
   if (o.swagger !== false) setupSwagger(app);
   return app;
 }

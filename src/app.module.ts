@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
@@ -11,7 +12,6 @@ import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { BearerStrategy } from './common/auth/bearer.strategy';
 import { ScopesGuard } from './common/auth/scopes.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { ApiKeyThrottlerGuard } from './common/throttling/api-key-throttler.guard';
 import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
 import { httpLoggerOptions } from './common/logging/logger';
@@ -36,6 +36,8 @@ export interface AppOptions {
   config: AppConfig;
   /** DATABASE_URL, or the embedded cluster's URL. */
   databaseUrl: string;
+  /** Where the logs go (default: stdout, as LOG_FORMAT says); tests read them. */
+  logStream?: DestinationStream;
 }
 
 /** Resource modules; each domain registers itself here. */
@@ -65,7 +67,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(o.config),
         MetricsModule,
-        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(o.config) }),
+        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(o.config, o.logStream) }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.config.queryTimeoutMs }),
           retryAttempts: 2,
@@ -83,9 +85,9 @@ export class AppModule {
       ],
       providers: [
         BearerStrategy,
-        // Global guards run in this order: authenticate (401), count the request (429), check the scope (403).
+        // Authentication (401) and the rate limit (429) are decided by the request gate before the body is read
+        // (src/common/edge/request-gate.ts); the guards then check the key was found and the scope (403).
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
         { provide: APP_GUARD, useClass: ScopesGuard },
         { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
@@ -97,5 +99,21 @@ export class AppModule {
 async function rateLimitStorage(redisUrl?: string) {
   if (!redisUrl) return new MemoryWindowStorage();
   const { Redis } = await import('ioredis');
-  return new RedisWindowStorage(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }));
+  // Fail fast when Redis is away (no offline queue, short timeouts): the storage then counts in-process.
+  const redis = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_500, // generous: a busy event loop must not pass for a dead Redis
+    connectTimeout: 2_000,
+  });
+  const storage = new RedisWindowStorage(redis);
+  // The first requests should count in Redis already; a Redis that is down does not hold up the start.
+  await new Promise<void>((done) => {
+    const timer = setTimeout(done, 2_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+  return storage;
 }

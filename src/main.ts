@@ -9,7 +9,12 @@ import { createLogger } from './common/logging/logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/data-source';
 import { EmbeddedCluster } from './database/embedded';
+import { EmbeddedPostgresError } from './database/embedded-placement';
 import { startEmbedded } from './database/embedded-start';
+
+// Module-level so that a signal at any moment of the start can still stop what was started.
+let embedded: EmbeddedCluster | undefined;
+let app: NestFastifyApplication | undefined;
 
 async function main() {
   let config: AppConfig;
@@ -21,8 +26,7 @@ async function main() {
     process.exit(1);
   }
   const log = createLogger(config);
-  let embedded: EmbeddedCluster | undefined;
-  let app: NestFastifyApplication | undefined;
+  handleSignals(config, log);
   try {
     embedded = config.databaseUrl
       ? undefined
@@ -46,8 +50,8 @@ async function main() {
     if (result.ensuredKey)
       log.info('bootstrap key from LEADHUB_BOOTSTRAP_KEY registered (workspace "default", scope "*")');
 
-    handleSignals(app, config, log, embedded);
     await app.listen(config.port, config.host);
+    embedded?.supervise(); // from now on a stopped embedded cluster is started again
     const { port } = app.getHttpServer().address() as { port: number };
     const base = publicBaseUrl(config, port);
     const cpu = process.cpuUsage();
@@ -58,7 +62,9 @@ async function main() {
     // Last, after every start-up line, so the one-time key does not scroll away.
     if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey, setupToken));
   } catch (err) {
-    log.fatal({ err }, `LeadHub API failed to start: ${(err as Error).message ?? err}`);
+    // An EmbeddedPostgresError is the operator's to fix and says how: its message, without a stack.
+    if (err instanceof EmbeddedPostgresError) log.fatal(`LeadHub API failed to start: ${err.message}`);
+    else log.fatal({ err }, `LeadHub API failed to start: ${(err as Error).message ?? err}`);
     await app?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     process.exit(1);
@@ -68,41 +74,50 @@ async function main() {
 /**
  * SIGTERM/SIGINT: stop accepting connections, let in-flight requests and the worker's current batch finish,
  * close the pool, stop the embedded cluster — within SHUTDOWN_TIMEOUT_MS, after which the process exits anyway
- * (still stopping the cluster it started).
+ * (still stopping the cluster it started). Installed before anything starts: Ctrl-C during the start too.
+ * Ctrl-C on `npm start | tee log` reaches the whole process group: `tee` dies, so the output pipe closes (EPIPE);
+ * a closed terminal is SIGHUP. Both end in the same shutdown.
  */
-function handleSignals(
-  app: NestFastifyApplication,
-  config: AppConfig,
-  log: ReturnType<typeof createLogger>,
-  embedded?: EmbeddedCluster,
-) {
+function handleSignals(config: AppConfig, log: ReturnType<typeof createLogger>) {
   let stopping = false;
+  const say = (line: string) => {
+    try {
+      log.info(line);
+    } catch {
+      // the output is gone (EPIPE): stopping matters more than saying so
+    }
+  };
   const shutdown = async (signal: string) => {
     // A second Ctrl-C must not kill the process half-way (that would leave the embedded cluster running).
-    if (stopping) return void log.warn(`${signal}: already shutting down`);
+    if (stopping) return say(`${signal}: already shutting down`);
     stopping = true;
-    log.info(`${signal}: shutting down (at most ${config.shutdownTimeoutMs} ms)`);
+    say(`${signal}: shutting down (at most ${config.shutdownTimeoutMs} ms)`);
     const force = setTimeout(() => {
-      log.error('shutdown took too long; exiting anyway');
+      say('shutdown took too long; exiting anyway');
       void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
     }, config.shutdownTimeoutMs).unref();
     try {
-      // Fastify stops accepting and waits for in-flight requests (new ones on open connections get 503).
-      await app.getHttpAdapter().close();
-      // Then the worker finishes its batch, last_used_at is flushed and the pool closes.
-      await app.close();
+      if (app) {
+        // Fastify stops accepting and waits for in-flight requests (new ones on open connections get 503).
+        await app.getHttpAdapter().close();
+        // Then the worker finishes its batch, last_used_at is flushed and the pool closes.
+        await app.close();
+      }
       await embedded?.stop();
       clearTimeout(force);
-      log.info('stopped');
+      say('stopped');
       process.exit(0);
     } catch (err) {
-      log.error(`shutdown failed: ${(err as Error).message}`);
+      say(`shutdown failed: ${(err as Error).message}`);
       await embedded?.stop().catch(() => undefined);
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') void shutdown('EPIPE (the output pipe closed)');
+    });
 }
 
 main().catch((err) => {

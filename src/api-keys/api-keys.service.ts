@@ -58,8 +58,13 @@ function checkExpiry(at: Date): Date {
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
-  /** Key lookups (and misses) cached in-process: revocation takes effect within LEADHUB_KEY_CACHE_TTL_MS. */
+  /** Valid keys cached in-process: revocation takes effect within LEADHUB_KEY_CACHE_TTL_MS. */
   private readonly cache: LRUCache<string, { principal: Principal | null }>;
+  /**
+   * Misses (unknown or revoked keys) are cached apart, so a flood of random keys cannot evict the valid ones;
+   * bounded, short-lived (a key created a moment ago works within the TTL).
+   */
+  private readonly misses: LRUCache<string, true>;
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -67,7 +72,9 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @Optional() config?: AppConfig,
   ) {
-    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(1, config?.keyCacheTtlMs ?? 5_000) });
+    const ttl = Math.max(1, config?.keyCacheTtlMs ?? 5_000);
+    this.cache = new LRUCache({ max: 10_000, ttl });
+    this.misses = new LRUCache({ max: 10_000, ttl });
   }
 
   onModuleInit() {
@@ -83,15 +90,23 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   async authenticate(token: string): Promise<Principal | null> {
     if (!KEY_PATTERN.test(token) || token.length > 128) return null;
     const hash = hashApiKey(token);
+    if (this.misses.has(hash)) return null;
     let entry = this.cache.get(hash);
     if (!entry) {
       entry = { principal: await this.lookup(hash) };
-      this.cache.set(hash, entry);
+      if (entry.principal) this.cache.set(hash, entry);
+      else this.misses.set(hash, true);
     }
     const p = entry.principal;
     if (!p || (p.expiresAt && p.expiresAt.getTime() <= Date.now())) return null;
     this.lastUsed.set(p.keyId, new Date());
     return p;
+  }
+
+  /** Whether this token is a valid key known without asking the database. */
+  cached(token: string): boolean {
+    if (!KEY_PATTERN.test(token) || token.length > 128) return false;
+    return !!this.cache.get(hashApiKey(token))?.principal;
   }
 
   private async lookup(hash: string): Promise<Principal | null> {

@@ -20,6 +20,7 @@ import {
   TriggerType,
   VALUELESS_OPERATORS,
 } from './automation-definition';
+import { CUSTOM_FIELD_VALUE_MAX, customFieldKeyProblem } from '../leads/dto/lead-fields';
 import { CheckerBase, isId } from './checker-base';
 
 /**
@@ -223,14 +224,19 @@ export class DefinitionChecker extends CheckerBase {
         `The ${fpath} field must be a writable lead field (${Object.keys(SETTABLE_FIELDS).join(', ')}) or custom_fields.KEY.`,
       );
     if (custom) {
+      const keyProblem = customFieldKeyProblem(field.slice('custom_fields.'.length));
+      if (keyProblem) return void this.fail(fpath, `The ${fpath} field ${keyProblem}.`);
       if (
         value === null ||
         typeof value === 'boolean' ||
         (typeof value === 'number' && Number.isFinite(value))
       )
         return value;
-      if (typeof value === 'string' && value.length <= 2000) return value;
-      return void this.fail(vpath, `The ${vpath} field must be a string, a number, a boolean or null.`);
+      if (typeof value === 'string' && value.length <= CUSTOM_FIELD_VALUE_MAX) return value;
+      return void this.fail(
+        vpath,
+        `The ${vpath} field must be a string (at most ${CUSTOM_FIELD_VALUE_MAX} characters), a number, a boolean or null.`,
+      );
     }
     switch (kind) {
       case 'integer':

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseIsoDate } from '../common/validation/iso-date';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions, migrate } from '../database/data-source';
@@ -52,11 +53,12 @@ export function positiveInt(v: string): number {
   return n;
 }
 
+/** The API's date rule (src/common/validation/iso-date.ts): years 0001–9999, real days and times. */
 export function isoDate(v: string): Date {
-  const d = new Date(v);
-  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime()))
-    throw new InvalidArgumentError('must be an ISO 8601 date-time');
-  return d;
+  const d = parseIsoDate(v);
+  if (!d)
+    throw new InvalidArgumentError('must be an ISO 8601 date or date-time between the years 0001 and 9999');
+  return new Date(d.ms);
 }
 
 /** Reads all of standard input (a password piped in: `echo "$PW" | leadhub user:create …`). */

@@ -3,6 +3,7 @@ import { validateSync } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { type EdgeConfig, parseTrustProxy } from '../common/edge/edge-config';
 import { Environment } from './config';
 
 /**
@@ -40,6 +41,8 @@ export class AppConfig {
   };
   metricsToken?: string;
   shutdownTimeoutMs!: number;
+  /** Proxy trust, timeouts, connection cap, unauthenticated budget (src/common/edge/edge-config.ts). */
+  edge!: EdgeConfig;
 }
 
 export class ConfigError extends Error {}
@@ -103,6 +106,15 @@ export function loadConfig(
     },
     metricsToken: parsed.METRICS_TOKEN,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    edge: {
+      trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
+      headersTimeoutMs: parsed.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
+      socketTimeoutMs: parsed.SOCKET_TIMEOUT_MS,
+      maxConnections: parsed.MAX_CONNECTIONS,
+      unauthenticatedPerMinute: parsed.UNAUTHENTICATED_RATE_LIMIT,
+    },
   };
   return Object.assign(new AppConfig(), config, overrides);
 }

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_EDGE_CONFIG } from '../common/edge/edge-config';
 
 const toInt = () => Transform(({ value }) => (typeof value === 'string' ? Number(value) : value));
 
@@ -90,6 +91,51 @@ export class Environment {
   @Min(0)
   @Max(65535)
   EMBEDDED_PG_PORT = 0;
+
+  /** Proxies whose X-Forwarded-* headers are believed: unset/false (none), true, a hop count, or IPs/CIDRs. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(true|false|\d+|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, {
+    message:
+      'TRUST_PROXY must be true, false, a number of hops, or a comma-separated list of addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(100)
+  HEADERS_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.headersTimeoutMs;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(100)
+  REQUEST_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.requestTimeoutMs;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(100)
+  KEEP_ALIVE_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.keepAliveTimeoutMs;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(0)
+  SOCKET_TIMEOUT_MS = DEFAULT_EDGE_CONFIG.socketTimeoutMs;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  MAX_CONNECTIONS = DEFAULT_EDGE_CONFIG.maxConnections;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  UNAUTHENTICATED_RATE_LIMIT = DEFAULT_EDGE_CONFIG.unauthenticatedPerMinute;
 
   /** The automation engine: 0 turns the in-process worker off. */
   @IsOptional()

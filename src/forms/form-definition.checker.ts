@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { CheckerBase, isId } from '../automations/checker-base';
 import { distinctNames } from '../leads/lead-tags.repository';
-import { TAG_NAME_MAX, TAGS_MAX } from '../leads/dto/lead-fields';
+import { customFieldKeyProblem, TAG_NAME_MAX, TAGS_MAX } from '../leads/dto/lead-fields';
 import {
   CUSTOM_FIELD_TARGET,
   DEFAULT_SOURCE,
@@ -91,6 +91,13 @@ export class FormDefinitionChecker extends CheckerBase {
         `${path}.options`,
         `The ${path}.options field must have options of at most ${limit} characters for ${mapsTo}.`,
       );
+    // An unmapped field fills the custom_fields key of its name: the same key rule as everywhere.
+    const keyProblem = name !== undefined && mapsTo === null ? customFieldKeyProblem(name) : undefined;
+    if (keyProblem)
+      this.fail(
+        `${path}.name`,
+        `The ${path}.name field of an unmapped field (its custom_fields key) ${keyProblem}.`,
+      );
     if (Object.keys(this.errors).length !== before) return undefined;
     return { name: name!, label: label!, type: type!, required, options, maps_to: mapsTo ?? null };
   }
@@ -115,6 +122,9 @@ export class FormDefinitionChecker extends CheckerBase {
       );
     if (lead && type === 'checkbox')
       return void this.fail(path, `The ${path} field of a checkbox may only be custom_fields.KEY.`);
+    const key = CUSTOM_FIELD_TARGET.exec(raw)?.[1];
+    const keyProblem = key === undefined ? undefined : customFieldKeyProblem(key);
+    if (keyProblem) return void this.fail(path, `The ${path} field ${keyProblem}.`);
     return raw;
   }
 

@@ -7,7 +7,7 @@ import { type LeadDefaults, maxLengthOf, type StoredField, targetOf } from './fo
 export type SubmittedValues = Record<string, string | boolean | null>;
 
 export interface CheckedSubmission {
-  /** The values as sent (known fields only), to store with the submission. */
+  /** The validated values of the fields sent (trimmed; null for no value), to store with the submission. */
   values: SubmittedValues;
   /** The lead to create or merge into: mapped fields, unmapped ones as custom fields, the form's defaults. */
   lead: IntakeInput;
@@ -40,8 +40,9 @@ export function checkSubmission(
   for (const f of fields) {
     // Own properties only: a field named `constructor` must not read Object.prototype.constructor.
     const given = Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
-    if (given !== undefined) values[f.name] = given as string | boolean | null;
     const value = fieldValue(f, given, (m) => fail(f.name, m));
+    // The submission keeps what was validated (trimmed, within the length cap), not what was sent; no value → null.
+    if (given !== undefined) values[f.name] = value ?? null;
     if (value === undefined) continue;
     const target = targetOf(f);
     if ('custom' in target) custom.push([target.custom, value]);

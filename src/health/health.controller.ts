@@ -1,21 +1,19 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { FastifyReply } from 'fastify';
 import { APP_VERSION } from '../common/app-version';
 import { Public } from '../common/auth/auth.decorators';
-import { ApiErrorResponses } from '../common/docs/api-responses';
-import { ApiException } from '../common/errors/api.exception';
 import { isoTimestamp } from '../common/time';
 import { HealthResponse, ReadinessResponse } from './dto/health.response';
+import { ReadinessService } from './readiness.service';
 
 @ApiTags('Health')
 @Public()
 @SkipThrottle()
 @Controller('v1/health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @Get()
   @ApiOperation({
@@ -30,16 +28,25 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'Readiness check',
-    description: 'No API key needed. Checks that the database answers.',
+    description:
+      'No API key needed. Checks that the database answers (503 when it does not) and reports Redis, when ' +
+      'configured, and the automation worker backlog. Results are reused for about a second.',
   })
-  @ApiOkResponse({ type: ReadinessResponse })
-  @ApiErrorResponses(503)
-  async ready(): Promise<ReadinessResponse> {
-    try {
-      await this.db.query('SELECT 1');
-    } catch {
-      throw new ApiException('SERVICE_UNAVAILABLE', 'The database is not reachable.');
-    }
-    return { status: 'ok', database: 'ok' };
+  @ApiOkResponse({ type: ReadinessResponse, description: 'Ready (`status` is `ok` or `degraded`).' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessResponse,
+    description: 'The database does not answer.',
+    example: {
+      status: 'unavailable',
+      database: 'unavailable',
+      redis: 'ok',
+      backlog: null,
+      checked_at: '2026-03-28T09:15:00+00:00',
+    },
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
+    const result = await this.readiness.check();
+    if (result.status === 'unavailable') reply.status(503);
+    return result;
   }
 }

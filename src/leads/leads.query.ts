@@ -1,5 +1,6 @@
 import { sqlDirection } from '../common/crud/sorting';
 import { likePattern } from '../common/crud/workspace-scope';
+import { dateBound } from '../common/validation/iso-date';
 import type { LeadFiltersDto, LeadSort } from './dto/lead-filters.dto';
 import { TAGS_OF } from './lead-row';
 
@@ -58,11 +59,15 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
     const expr = SEARCH_EXPRESSION('l');
     where.push(`(${patterns.map((p) => `${expr} LIKE lower(${param(p)})`).join(' OR ')})`);
   }
-  if (q.created_after !== undefined)
-    where.push(`l.created_at >= ${param(dateBound(q.created_after, 'after'))}`);
-  if (q.created_before !== undefined) {
-    const dateOnly = !q.created_before.includes('T');
-    where.push(`l.created_at ${dateOnly ? '<' : '<='} ${param(dateBound(q.created_before, 'before'))}`);
+  for (const column of ['created_at', 'updated_at'] as const) {
+    const name = column.replace('_at', '') as 'created' | 'updated';
+    const after = q[`${name}_after`];
+    const before = q[`${name}_before`];
+    if (after !== undefined) where.push(`l.${column} >= ${param(dateBound(after, 'after').sql)}`);
+    if (before !== undefined) {
+      const bound = dateBound(before, 'before');
+      where.push(`l.${column} ${bound.inclusive ? '<=' : '<'} ${param(bound.sql)}`);
+    }
   }
 
   const dir = sqlDirection(q.direction);
@@ -96,22 +101,4 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
            ORDER BY ${order('p')}`,
     params,
   };
-}
-
-/**
- * A created_after/created_before value as an instant. A date alone is 00:00 UTC of that day, and for
- * created_before 00:00 of the next day (compared with `<`, so the whole day is included); a date-time without
- * an offset is UTC.
- */
-export function dateBound(value: string, side: 'after' | 'before'): string {
-  if (!value.includes('T')) {
-    const day = new Date(`${value}T00:00:00Z`);
-    if (side === 'before') day.setUTCDate(day.getUTCDate() + 1);
-    return day.toISOString();
-  }
-  let v = value.toUpperCase();
-  const offset = /([+-])(\d{2}):?(\d{2})?$/.exec(v.slice(10));
-  if (offset) v = `${v.slice(0, v.length - offset[0].length)}${offset[1]}${offset[2]}:${offset[3] ?? '00'}`;
-  else if (!v.endsWith('Z')) v += 'Z';
-  return new Date(v).toISOString();
 }

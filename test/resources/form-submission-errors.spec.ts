@@ -92,8 +92,9 @@ describe('forms: a submission is validated against its form, every error by fiel
         name: 'Hostile',
         fields: [
           ...FIELDS,
-          { name: 'constructor', label: 'Ctor', type: 'text' },
-          { name: 'proto', label: 'Proto', type: 'hidden', maps_to: 'custom_fields.__proto__' },
+          // Named constructor, mapped elsewhere: unmapped it would fill custom_fields.constructor (refused).
+          { name: 'constructor', label: 'Ctor', type: 'text', maps_to: 'custom_fields.ctor' },
+          { name: 'proto', label: 'Proto', type: 'hidden', maps_to: 'custom_fields.proto_' },
         ],
       },
       { key },
@@ -122,6 +123,6 @@ describe('forms: a submission is validated against its form, every error by fiel
     const ok = await submit(f.body.data.id, valid({ mail: email('proto.ok'), proto: 'kept' }));
     expect(ok.status).toBe(201);
     const lead = await t.get(`/api/v1/leads/${ok.body.data.lead_id}`, { key });
-    expect(Object.keys(lead.body.data.custom_fields)).toContain('__proto__');
+    expect(lead.body.data.custom_fields).toMatchObject({ proto_: 'kept' });
   });
 });

@@ -80,7 +80,8 @@ describe('forms: POST/GET /api/v1/forms/{id}/submissions', () => {
     });
     const [row] = await t.sql('SELECT * FROM form_submissions WHERE id = $1', [res.body.data.id]);
     expect(row).toMatchObject({ workspace_id: ws, form_id: form.id, is_duplicate: false });
-    expect(row.values).toMatchObject({ first: '  Grace ', budget: 'large', consent: true });
+    // The submission stores the validated (trimmed) values, not the raw ones.
+    expect(row.values).toMatchObject({ first: 'Grace', budget: 'large', consent: true });
   });
 
   it('derives first_name from the email when only the email is given', async () => {

@@ -135,7 +135,7 @@ describe('leads: create and validation', () => {
       [{ first_name: 'A', custom_fields: { '': 1 } }, 'custom_fields'],
       [{ first_name: 'A', custom_fields: { long: 'x'.repeat(1001) } }, 'custom_fields'],
       [
-        { first_name: 'A', custom_fields: Object.fromEntries([...Array(51)].map((_, i) => [`k${i}`, i])) },
+        { first_name: 'A', custom_fields: Object.fromEntries([...Array(101)].map((_, i) => [`k${i}`, i])) },
         'custom_fields',
       ],
       [{ first_name: 'A', tags: 'vip' }, 'tags'],

@@ -34,9 +34,11 @@ export class ServerProcess {
     proc.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
+  /** `root`: another built checkout to run (its dist/ and bin/), started in that folder. */
+  static async start(env: Record<string, string>, root?: string): Promise<ServerProcess> {
     const port = await freePort();
-    const proc = spawn(process.execPath, [MAIN], {
+    const proc = spawn(process.execPath, [root ? join(root, 'dist', 'src', 'main.js') : MAIN], {
+      cwd: root,
       env: { ...cleanEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -77,8 +79,10 @@ export class ServerProcess {
 
 /** Runs `leadhub …` (the package's bin) and parses its --json output. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function cli(args: string[], env: Record<string, string>): Promise<any> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--json'], {
+export async function cli(args: string[], env: Record<string, string>, root?: string): Promise<any> {
+  const bin = root ? join(root, 'bin', 'leadhub.js') : CLI;
+  const { stdout } = await promisify(execFile)(process.execPath, [bin, ...args, '--json'], {
+    cwd: root,
     env: { ...cleanEnv(), ...env },
     timeout: 60_000,
   });

@@ -6,6 +6,8 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private mode: 'forward' | 'refuse' | 'blackhole' = 'forward';
   port = 0;
+  /** Bytes clients sent through to the target (e.g. to count queries reaching the database). */
+  bytesUp = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -29,6 +31,7 @@ export class TcpProxy {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
     upstream.connect(this.target.port, this.target.host, () => {
+      client.on('data', (chunk: Buffer) => (this.bytesUp += chunk.length));
       client.pipe(upstream);
       upstream.pipe(client);
     });

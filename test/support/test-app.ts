@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
+import type { EdgeConfig } from '../../src/common/edge/edge-config';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
@@ -17,7 +19,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Skip the contract check (only for requests that are deliberately outside the document). */
   unchecked?: boolean;
-  /** Past the Prism proxy too (routes that are not in the API document, such as /metrics). */
+  /** Past the Prism proxy too (routes outside the document such as /metrics; Host and X-Forwarded-* headers,
+   * which Prism rewrites). */
   direct?: boolean;
 }
 
@@ -76,13 +79,22 @@ export class TestApp {
       redisUrl?: string;
       databaseUrl?: string;
       queryTimeoutMs?: number;
+      /** Timeouts, proxy trust, unauthenticated budget… (src/common/edge/edge-config.ts). */
+      edge?: Partial<EdgeConfig>;
+      /** Log lines go here (at level info) instead of nowhere. */
+      logStream?: DestinationStream;
       config?: Partial<AppConfig>;
     } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
       : await createTestDatabase();
-    const app = await createApp({ config: testConfig(opts), databaseUrl: db.url, swagger: false });
+    const edge = { ...testConfig().edge, ...opts.edge };
+    const config = testConfig({
+      ...opts,
+      config: { ...opts.config, edge, ...(opts.logStream ? { logLevel: 'info' } : {}) },
+    });
+    const app = await createApp({ config, databaseUrl: db.url, swagger: false, logStream: opts.logStream });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);

@@ -117,7 +117,7 @@ export class SetFieldAction {
   @ApiProperty({ enum: ['set_field'] })
   type: 'set_field';
   @ApiProperty({
-    description: `A writable lead field (${Object.keys(SETTABLE_FIELDS).join(', ')}) or \`custom_fields.KEY\`.`,
+    description: `A writable lead field (${Object.keys(SETTABLE_FIELDS).join(', ')}) or \`custom_fields.KEY\` (KEY: 1–64 letters, digits, \`_\`, \`-\`; not \`constructor\` or \`prototype\`; a custom field value is at most 1,000 characters).`,
     example: 'custom_fields.segment',
   })
   field: string;

@@ -1,6 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../docs/api-responses';
+import { PUBLIC_ROUTE } from '../edge/request-gate';
 import type { Principal } from './principal';
 
 export const SCOPES_KEY = 'leadhub:scopes';
@@ -20,8 +22,24 @@ export function Scopes(scope: string) {
   );
 }
 
-/** No API key needed (health): the document says so with an explicit empty `security` list. */
-export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), NoSecurity());
+/**
+ * No API key needed (health): the document says so with an explicit empty `security` list, and the Fastify
+ * route is marked so the request gate (src/common/edge/request-gate.ts) lets it through without looking for a key.
+ */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), NoSecurity(), PublicRoute());
+
+/** Route config on the method, or on each method of a class (Nest reads a route's config from its method). */
+function PublicRoute(): MethodDecorator & ClassDecorator {
+  const mark = RouteConfig({ [PUBLIC_ROUTE]: true });
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    if (descriptor) return void mark(target, key!, descriptor);
+    const proto = (target as { prototype: object }).prototype;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (name !== 'constructor' && typeof d?.value === 'function') mark(proto, name, d);
+    }
+  };
+}
 
 // @nestjs/swagger has no decorator for `security: []` (and does not export its metadata keys); an empty
 // list under its security key makes it emit one.

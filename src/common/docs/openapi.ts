@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_VERSION } from '../app-version';
 import { errorResponseObject } from './api-responses';
+import { documentEdge } from './edge-docs';
 import { buildExample } from './examples';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -52,7 +53,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'REST API of LeadHub, the self-hostable lead-management service. Every request except the health check needs an API key ' +
         'in the `Authorization: Bearer lh_…` header; each operation lists the scope it requires (`x-required-scopes`). ' +
         'Each key is limited to its hourly rate limit (1,000 by default); every response to a valid key carries the ' +
-        '`X-RateLimit-*` headers. Errors share one envelope: `{status: "error", message, code, errors?}`.',
+        '`X-RateLimit-*` headers. Errors share one envelope: `{status: "error", message, code, errors?}` (`errors` ' +
+        'lists at most 50 fields; `omitted_errors` counts the rest). A key with a `write:` scope receives the records ' +
+        'it writes: write implies reading what you wrote. Every JSON body is bounded before it is read further: at ' +
+        'most 200 keys per object, 1,000 items per array, 10,000 values and 32 levels in all (422 naming the field).',
     )
     .setVersion(APP_VERSION)
     .setOpenAPIVersion('3.1.0')
@@ -63,7 +67,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'lh_<key>',
-        description: 'A LeadHub API key (`lh_…`).',
+        description:
+          'A LeadHub API key (`lh_…`) with scopes: `read:X`, `write:X` and, for leads, users, forms and automations, ' +
+          '`delete:X`; `*` grants all. A `write:X` key receives the records it writes in the responses (write implies ' +
+          'reading what you wrote), but cannot list or read others.',
       },
       'api_key',
     )
@@ -76,6 +83,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 function finalize(doc: Json): Json {
   doc.components.headers = HEADERS;
+  documentEdge(doc);
   for (const item of Object.values<Json>(doc.paths)) {
     for (const op of Object.values<Json>(item)) {
       const scopes: string[] | undefined = op['x-required-scopes'];
@@ -100,6 +108,7 @@ function finalize(doc: Json): Json {
         response.headers = {
           ...(response.headers ?? {}),
           'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+          'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
         };
         if (scopes && status !== '401') {
           for (const h of Object.keys(RATE_HEADERS))

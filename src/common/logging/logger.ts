@@ -3,6 +3,7 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import type { Options as HttpOptions } from 'pino-http';
 import pretty from 'pino-pretty';
 import type { AppConfig } from '../../config/app-config';
+import { LOG_REDACT, pathOnly, serializeRequest } from './redaction';
 
 /** The error code of a response (set by the exception filter on the raw response), for the request's log line. */
 export const ERROR_CODE = Symbol('leadhub.errorCode');
@@ -48,10 +49,15 @@ export function createLogger(config: LogSettings): Logger {
 }
 
 /** nestjs-pino's pinoHttp options: one line per request, with the error code of a 4xx/5xx. */
-export function httpLoggerOptions(config: LogSettings): [HttpOptions, DestinationStream] {
+export function httpLoggerOptions(
+  config: LogSettings,
+  stream?: DestinationStream,
+): [HttpOptions, DestinationStream] {
   const options: HttpOptions = {
     ...baseOptions(config),
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    // No credentials and no query strings (keys sent as ?access_token=, search terms): see redaction.ts.
+    redact: LOG_REDACT,
+    serializers: { req: serializeRequest },
     // Fastify assigns the id (echoed as X-Request-Id); the log lines carry the same one.
     genReqId: (req) => req.id ?? '',
     customLogLevel: (_req, res, err) =>
@@ -63,11 +69,11 @@ export function httpLoggerOptions(config: LogSettings): [HttpOptions, Destinatio
     customSuccessMessage: (req, res, ms) => requestLine(req, res, ms),
     customErrorMessage: (req, res) => requestLine(req, res),
   };
-  return [options, destination(config)];
+  return [options, stream ?? destination(config)];
 }
 
 function requestLine(req: IncomingMessage, res: ServerResponse, ms?: number): string {
   const code = (res as CodedResponse)[ERROR_CODE];
   const time = ms === undefined ? '' : ` ${ms}ms`;
-  return `${req.method} ${req.url} ${res.statusCode}${code ? ` ${code}` : ''}${time}`;
+  return `${req.method} ${pathOnly(req.url)} ${res.statusCode}${code ? ` ${code}` : ''}${time}`;
 }

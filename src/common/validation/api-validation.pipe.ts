@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiException, FieldErrors } from '../errors/api.exception';
+import { reservedNestedKey } from './reserved-keys';
 
 /**
  * Validates bodies and queries against their DTOs: unknown fields are rejected (no mass assignment,
@@ -46,6 +47,8 @@ export class ApiValidationPipe extends ValidationPipe {
           Object.fromEntries(inherited.map((k) => [k, [`The ${k} field is not allowed.`]])),
         );
       }
+      const reserved = metadata.type === 'body' ? reservedNestedKey(value) : undefined;
+      if (reserved) throw reserved;
     }
     return super.transform(value, metadata);
   }

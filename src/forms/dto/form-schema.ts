@@ -16,13 +16,15 @@ import {
 
 const MAPS_TO =
   `A lead field (${Object.keys(MAPPABLE_FIELDS).join(', ')}) or \`custom_fields.KEY\` (KEY: 1–64 letters, digits, ` +
-  '`_`, `-`); each target at most once per form; a checkbox only to `custom_fields.KEY`. Unmapped fields go to ' +
+  '`_`, `-`; not `constructor` or `prototype`); each target at most once per form; a checkbox only to `custom_fields.KEY`. Unmapped fields go to ' +
   "the lead's custom_fields under the field's name. Some field must map to first_name or email.";
 
 export class FormFieldInput {
   @ApiProperty({
     pattern: '^[a-z][a-z0-9_]{0,63}$',
-    description: 'The key of its value in a submission; unique in the form.',
+    description:
+      'The key of its value in a submission; unique in the form. An unmapped field fills the custom_fields key of ' +
+      'its name, which therefore cannot be `constructor` or `prototype`.',
     example: 'email',
   })
   name: string;

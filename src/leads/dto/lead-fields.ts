@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { registerDecorator, ValidationArguments } from 'class-validator';
 
-export const CUSTOM_FIELDS_MAX_KEYS = 50;
+export const CUSTOM_FIELDS_MAX_KEYS = 100;
 export const CUSTOM_FIELD_KEY_MAX = 64;
 export const CUSTOM_FIELD_VALUE_MAX = 1000;
 export const TAGS_MAX = 50;
@@ -42,7 +42,27 @@ export function phoneDigits(phone: string | null | undefined): string | null {
   return d ? d : null;
 }
 
-/** A flat JSON object: ≤ 50 keys of ≤ 64 characters; values string (≤ 1000), number, boolean or null. */
+/**
+ * Names no custom_fields key may take: they are not plain data in a JavaScript object (`__proto__` changes its
+ * prototype; JSON bodies carrying `__proto__` are refused as 400 by the parser), so a lead holding one could not be
+ * sent back.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The one rule for a custom_fields key, wherever a key is written (leads, inbound, form mappings, automations'
+ * set_field): 1–64 characters, not a reserved name. Returns what is wrong, or undefined.
+ */
+export function customFieldKeyProblem(key: string): string | undefined {
+  if (key.length < 1 || key.length > CUSTOM_FIELD_KEY_MAX)
+    return `must have keys of 1 to ${CUSTOM_FIELD_KEY_MAX} characters`;
+  if (RESERVED_KEYS.has(key)) return `must not use the reserved key "${key}"`;
+  return undefined;
+}
+
+export const isCustomFieldKey = (key: string) => customFieldKeyProblem(key) === undefined;
+
+/** A flat JSON object: ≤ 100 keys of ≤ 64 characters; values string (≤ 1000), number, boolean or null. */
 export function IsCustomFields() {
   return (target: object, propertyName: string) =>
     registerDecorator({
@@ -64,8 +84,8 @@ export function customFieldsProblem(value: unknown): string | undefined {
   if (entries.length > CUSTOM_FIELDS_MAX_KEYS)
     return `must not have more than ${CUSTOM_FIELDS_MAX_KEYS} keys`;
   for (const [k, v] of entries) {
-    if (k.length < 1 || k.length > CUSTOM_FIELD_KEY_MAX)
-      return `must have keys of 1 to ${CUSTOM_FIELD_KEY_MAX} characters`;
+    const keyProblem = customFieldKeyProblem(k);
+    if (keyProblem) return keyProblem;
     if (typeof v === 'string') {
       if (v.length > CUSTOM_FIELD_VALUE_MAX)
         return `must have string values of at most ${CUSTOM_FIELD_VALUE_MAX} characters (key "${k}")`;
@@ -82,7 +102,7 @@ export function customFieldsProblem(value: unknown): string | undefined {
 export const CUSTOM_FIELDS_SCHEMA = {
   type: 'object',
   maxProperties: CUSTOM_FIELDS_MAX_KEYS,
-  propertyNames: { minLength: 1, maxLength: CUSTOM_FIELD_KEY_MAX },
+  propertyNames: { minLength: 1, maxLength: CUSTOM_FIELD_KEY_MAX, not: { enum: [...RESERVED_KEYS] } },
   additionalProperties: {
     oneOf: [
       { type: 'string', maxLength: CUSTOM_FIELD_VALUE_MAX },

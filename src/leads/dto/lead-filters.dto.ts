@@ -1,18 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SortablePaginationQueryDto } from '../../common/crud/sorting';
+import { IsIsoDate } from '../../common/validation/iso-date';
 import { LEAD_STATUSES, type LeadStatus } from '../lead.entity';
 
 export const LEAD_SORTS = [
@@ -26,10 +16,6 @@ export const LEAD_SORTS = [
 export type LeadSort = (typeof LEAD_SORTS)[number];
 
 const INT32_MAX = 2_147_483_647;
-/** A calendar date or a date-time (offset optional, UTC when absent). */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const DATE_MESSAGE = (p: string) =>
-  `The ${p} field must be an ISO 8601 date (2026-03-28) or date-time (2026-03-28T09:15:00+00:00).`;
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
@@ -96,24 +82,37 @@ export class LeadFiltersDto extends SortablePaginationQueryDto {
   search?: string;
 
   /**
-   * Created at or after this instant; a date alone means its start (00:00 UTC).
+   * Created at or after this instant; a date alone means its start (00:00 UTC). Years 0001–9999.
    * @example "2026-03-01"
    */
   @IsOptional()
-  @IsString()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE('created_after') })
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE('created_after') })
+  @IsIsoDate()
   created_after?: string;
 
   /**
-   * Created at or before this instant; a date alone includes that whole day (UTC).
+   * Created at or before this instant; a date alone includes that whole day (UTC). Years 0001–9999.
    * @example "2026-03-31"
    */
   @IsOptional()
-  @IsString()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE('created_before') })
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE('created_before') })
+  @IsIsoDate()
   created_before?: string;
+
+  /**
+   * Updated at or after this instant (incremental sync: anything that changes the lead bumps `updated_at`); a
+   * date alone means its start (00:00 UTC). Years 0001–9999.
+   * @example "2026-03-01T00:00:00Z"
+   */
+  @IsOptional()
+  @IsIsoDate()
+  updated_after?: string;
+
+  /**
+   * Updated at or before this instant; a date alone includes that whole day (UTC). Years 0001–9999.
+   * @example "2026-03-31"
+   */
+  @IsOptional()
+  @IsIsoDate()
+  updated_before?: string;
 
   /** `true`: starred leads only; `false`: unstarred only. */
   @ApiPropertyOptional({ type: 'boolean' })

@@ -131,7 +131,7 @@ abstract class LeadFieldsDto {
   notes?: string | null;
 
   /**
-   * Flat object (≤ 50 keys of ≤ 64 characters; values string ≤ 1000 characters, number, boolean or null).
+   * Flat object (≤ 100 keys of 1–64 characters, not `__proto__`, `constructor` or `prototype`; values string ≤ 1000 characters, number, boolean or null).
    * Replaces the whole object; `{}` clears it.
    */
   @ApiPropertyOptional(CUSTOM_FIELDS_SCHEMA as unknown as ApiPropertyOptions)
@@ -144,6 +144,11 @@ abstract class LeadFieldsDto {
    * Tag names (≤ 50, each 1–100 characters). Replaces the lead's tags; unknown names are created; `[]` clears.
    * @example ["hot-lead", "enterprise"]
    */
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: TAGS_MAX,
+    items: { type: 'string', minLength: 1, maxLength: TAG_NAME_MAX },
+  })
   @TrimEach()
   @IfPresent()
   @IsArray()

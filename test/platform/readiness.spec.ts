@@ -1,0 +1,74 @@
+import { createTestDatabase } from '../support/db';
+import { pollReady } from '../support/readiness';
+import { TcpProxy } from '../support/tcp-proxy';
+import { TestApp } from '../support/test-app';
+
+/** /api/v1/health/ready: what it reports, and that a flood of probes does not become a flood of queries. */
+describe('readiness', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    process.env.LEADHUB_WORKER = '0'; // the worker's polls would also go through the proxy being measured
+    const db = await createTestDatabase();
+    drop = db.drop;
+    const real = new URL(db.url);
+    proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const proxied = new URL(db.url);
+    proxied.port = String(await proxy.start());
+    t = await TestApp.start({ databaseUrl: proxied.href, queryTimeoutMs: 1500 });
+  });
+  afterAll(async () => {
+    delete process.env.LEADHUB_WORKER;
+    await t.close();
+    await proxy.close();
+    await drop();
+  });
+
+  it('lists the database and the automation backlog (redis only when configured)', async () => {
+    const ws = await t.workspace('ready');
+    const key = await ws.key(['*']);
+    expect((await t.post('/api/v1/leads', { first_name: 'Ada' }, { key })).status).toBe(201);
+    const res = await pollReady(t, (b) => (b.backlog?.events ?? 0) > 0);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      database: 'ok',
+      backlog: { events: 1, oldest_event_age_seconds: expect.any(Number), webhooks_due: 0 },
+      checked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(res.body).not.toHaveProperty('redis');
+  });
+
+  it('a flood of probes costs about one database query a second, not one each', async () => {
+    await t.get('/api/v1/health/ready');
+    const before = proxy.bytesUp;
+    await new Promise((r) => setTimeout(r, 1100)); // let the cached result expire
+    const one = await t.get('/api/v1/health/ready');
+    expect(one.status).toBe(200);
+    const perProbe = proxy.bytesUp - before;
+    expect(perProbe).toBeGreaterThan(0);
+
+    const start = proxy.bytesUp;
+    const started = Date.now();
+    const flood = await Promise.all(Array.from({ length: 200 }, () => t.get('/api/v1/health/ready')));
+    const seconds = Math.ceil((Date.now() - started) / 1000);
+    expect(flood.every((r) => r.status === 200)).toBe(true);
+    // Uncached, that would be 200 probes' worth of bytes.
+    expect(proxy.bytesUp - start).toBeLessThanOrEqual(perProbe * (seconds + 1));
+  });
+
+  it('503 with the details while the database does not answer, ok again by itself', async () => {
+    proxy.refuse();
+    try {
+      const down = await pollReady(t, (b) => b.status === 'unavailable');
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ status: 'unavailable', database: 'unavailable', backlog: null });
+    } finally {
+      proxy.forward();
+    }
+    const up = await pollReady(t, (b) => b.status === 'ok');
+    expect(up.status).toBe(200);
+  });
+});
