@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // The admin panel's progressive enhancement runs in the browser.
+    files: ['src/admin/views/static/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', navigator: 'readonly' } },
+  },
+  {
     // One configuration object (src/config), loaded once and injected: nothing else reads the environment.
     files: ['src/**/*.ts'],
     ignores: ['src/config/**'],

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { configureAdminHttp } from './admin/admin-http';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
@@ -56,7 +57,7 @@ export async function createApp(o: CreateAppOptions): Promise<NestFastifyApplica
 
 export async function configureApp(app: NestFastifyApplication, o: CreateAppOptions): Promise<void> {
   const config: AppConfig = o.config;
-  app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)'] });
+  app.setGlobalPrefix('api', { exclude: ['docs', 'docs/(.*)', 'admin', 'admin/(.*)'] });
   app.useGlobalPipes(new ApiValidationPipe());
   // Outermost first: an idempotent POST stores the response (with its Location) the inner ones produced.
   if (o.preview) app.useGlobalInterceptors(new LocationInterceptor());
@@ -64,15 +65,17 @@ export async function configureApp(app: NestFastifyApplication, o: CreateAppOpti
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Fastify's own parser; Nest's urlencoded parser is off): any other body type is a 415.
   fastify.removeContentTypeParser(['text/plain']);
+  configureAdminHttp(fastify);
   // Read by @RequestUrl(): the public base URL of links, when configured (APP_URL).
   fastify.decorateRequest('appUrl', config.appUrl ?? '');
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
-  // Before the 405 answer, so that one too carries a valid key's rate-limit headers and counts.
+  // CORS first (a 401 or 429 must still be readable by a browser), then the gate before the 405 answer, so
+  // that one too carries a valid key's rate-limit headers and counts.
+  await registerCors(app, o.corsOrigins ?? config.corsOrigins ?? '*');
   installEdge(app, config.edge);
   acceptEmptyJsonBodies(fastify);
   answerMethodNotAllowed(fastify);
-  await registerCors(app, o.corsOrigins ?? config.corsOrigins ?? '*');
-  await acceptHtmlFormPosts(app);
+  acceptHtmlFormPosts(fastify);
 }

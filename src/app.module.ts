@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
@@ -57,6 +58,7 @@ const DOMAIN_MODULES = [
   FormsModule,
   EngineModule,
   IdempotencyModule,
+  AdminModule,
 ];
 
 @Module({})

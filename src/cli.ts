@@ -1,6 +1,7 @@
 import './common/compile-cache';
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAdminCommands } from './cli/admin-commands';
 import { registerDataCommands, registerDemoCommand } from './cli/data-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { registerUserCommands } from './cli/user-commands';
@@ -12,6 +13,7 @@ export function buildCli(): Command {
     .description('Manage LeadHub: workspaces, API keys, users, demo data, backups');
   registerKeyCommands(program);
   registerUserCommands(program);
+  registerAdminCommands(program);
   registerDataCommands(program);
   registerDemoCommand(program);
   return program;

@@ -1,6 +1,7 @@
 import './common/compile-cache';
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminSetupService } from './admin/setup.service';
 import { BootstrapService } from './api-keys/bootstrap.service';
 import { createApp } from './app.factory';
 import { firstStartBanner, publicBaseUrl } from './common/banner';
@@ -41,6 +42,11 @@ async function main() {
 
     app = await createApp({ config, databaseUrl });
     const result = await app.get(BootstrapService).run(config.bootstrapKey);
+    // Beside the first key, a one-time link that creates the workspace's first admin (the admin panel).
+    const setupToken =
+      result.workspaceId !== undefined
+        ? await app.get(AdminSetupService).issue(result.workspaceId)
+        : undefined;
     if (result.ensuredKey)
       log.info('bootstrap key from LEADHUB_BOOTSTRAP_KEY registered (workspace "default", scope "*")');
 
@@ -54,7 +60,7 @@ async function main() {
       `LeadHub API listening on http://${config.host}:${port} (docs at ${base}/docs)`,
     );
     // Last, after every start-up line, so the one-time key does not scroll away.
-    if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey));
+    if (result.createdKey) process.stdout.write(firstStartBanner(base, result.createdKey, setupToken));
   } catch (err) {
     // An EmbeddedPostgresError is the operator's to fix and says how: its message, without a stack.
     if (err instanceof EmbeddedPostgresError) log.fatal(`LeadHub API failed to start: ${err.message}`);

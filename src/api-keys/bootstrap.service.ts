@@ -8,6 +8,8 @@ export const DEFAULT_WORKSPACE = 'default';
 /** What a first start did, for main.ts to print. */
 export interface BootstrapResult {
   createdKey?: string;
+  /** The workspace of a created key (where the first admin's setup link leads). */
+  workspaceId?: number;
   ensuredKey?: boolean;
 }
 
@@ -33,7 +35,7 @@ export class BootstrapService {
       if ((await this.workspaces.count()) > 0) return {};
       const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
       const { plaintext } = await this.keys.create({ workspace: ws, name: 'first-start key', scopes: ['*'] });
-      return { createdKey: plaintext };
+      return { createdKey: plaintext, workspaceId: ws.id };
     });
   }
 }

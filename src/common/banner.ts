@@ -9,7 +9,7 @@ export function publicBaseUrl(config: Pick<AppConfig, 'appUrl' | 'host'>, port: 
 }
 
 /** The one-time key of a first start, boxed, with where to go next. */
-export function firstStartBanner(base: string, key: string): string {
+export function firstStartBanner(base: string, key: string, setupToken?: string): string {
   const lines = [
     'LeadHub is ready. First start: created workspace "default" and a full-access API key.',
     'It is shown only this once. Store it now:',
@@ -18,6 +18,13 @@ export function firstStartBanner(base: string, key: string): string {
     '',
     `API:         ${base}/api/v1`,
     `Swagger UI:  ${base}/docs`,
+    ...(setupToken
+      ? [
+          '',
+          'Admin panel: open this one-time link (valid 24 h) to create the first admin:',
+          `  ${base}/admin/setup?token=${setupToken}`,
+        ]
+      : []),
     '',
     'Try it:',
     `  curl -H "Authorization: Bearer ${key}" ${base}/api/v1/leads`,

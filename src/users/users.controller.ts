@@ -82,8 +82,14 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('delete:users')
-  @ApiOperation({ summary: 'Delete a user', description: 'Their leads become unassigned.' })
+  @ApiOperation({
+    summary: 'Delete a user',
+    description:
+      'Their leads become unassigned. The last active admin of a workspace cannot be deleted (422), nor demoted or ' +
+      'deactivated by an update.',
+  })
   @ApiDeleteResponses()
+  @ApiErrorResponses(422)
   async deleteUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
     await this.users.remove(ws, id);
   }

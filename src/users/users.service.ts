@@ -3,7 +3,7 @@ import { whereUpdated } from '../common/crud/sync-window';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
 import { sqlDirection } from '../common/crud/sorting';
 import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
@@ -63,7 +63,10 @@ export class UsersService {
     return this.get(workspaceId, user.id);
   }
 
-  /** Writes only the given fields (never a stale read-modify-write); the index decides email conflicts. */
+  /**
+   * Writes only the given fields (never a stale read-modify-write); the index decides email conflicts. A change
+   * that would leave the workspace without an active admin is refused (422).
+   */
   async update(workspaceId: number, id: number, dto: UpdateUserDto): Promise<User> {
     const patch: QueryDeepPartialEntity<User> = {};
     if (dto.name !== undefined) patch.name = dto.name;
@@ -72,17 +75,50 @@ export class UsersService {
     if (dto.is_active !== undefined) patch.isActive = dto.is_active;
     if (dto.password !== undefined)
       patch.passwordHash = dto.password === null ? null : await hashPassword(dto.password);
+    const losesAdmin = (dto.role !== undefined && dto.role !== 'admin') || dto.is_active === false;
     if (Object.keys(patch).length) {
-      const { affected } = await uniquely(() => this.users.update({ id, workspaceId }, patch), UNIQUE);
-      if (!affected) throw ApiException.notFound('user');
+      await this.keepingAnAdmin(workspaceId, losesAdmin ? id : undefined, async (m) => {
+        const { affected } = await uniquely(() => m.update(User, { id, workspaceId }, patch), UNIQUE);
+        if (!affected) throw ApiException.notFound('user');
+      });
     }
     return this.get(workspaceId, id);
   }
 
   /** Their leads become unassigned (leads.assigned_user_id: ON DELETE SET NULL). */
   async remove(workspaceId: number, id: number): Promise<void> {
-    const { affected } = await this.users.delete({ id, workspaceId });
-    if (!affected) throw ApiException.notFound('user');
+    await this.keepingAnAdmin(workspaceId, id, async (m) => {
+      const { affected } = await m.delete(User, { id, workspaceId });
+      if (!affected) throw ApiException.notFound('user');
+    });
+  }
+
+  /**
+   * Runs a change that may take user `leaving` out of the workspace's active admins, refusing it when that user
+   * is the last one. Changes of one workspace's admins are serialised by an advisory lock, so two admins
+   * demoting each other at once cannot both succeed.
+   */
+  private keepingAnAdmin(
+    workspaceId: number,
+    leaving: number | undefined,
+    change: (m: EntityManager) => Promise<void>,
+  ) {
+    return this.users.manager.transaction(async (m) => {
+      if (leaving !== undefined) {
+        await m.query('SELECT pg_advisory_xact_lock(7142016, $1)', [workspaceId]);
+        const rows: Array<{ leaving: boolean; others: number }> = await m.query(
+          `SELECT bool_or(id = $2) AS leaving, count(*) FILTER (WHERE id <> $2)::int AS others
+             FROM users WHERE workspace_id = $1 AND role = 'admin' AND is_active`,
+          [workspaceId, leaving],
+        );
+        if (rows[0]?.leaving && rows[0].others === 0)
+          throw ApiException.field(
+            'role',
+            'This is the last active admin of the workspace: make another user an admin first.',
+          );
+      }
+      await change(m);
+    });
   }
 }
 

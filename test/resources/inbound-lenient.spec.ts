@@ -106,9 +106,9 @@ describe('inbound leniency', () => {
     [
       {
         email: 'many@example.com',
-        ...Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, i])),
+        ...Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, i])),
       },
-      { custom_fields: ['The custom_fields field must not have more than 50 keys.'] },
+      { custom_fields: ['The custom_fields field must not have more than 100 keys.'] },
     ],
     [
       { email: 'score@example.com', lead_score: 'high' },

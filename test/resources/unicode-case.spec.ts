@@ -48,7 +48,11 @@ describe('case-insensitive matching of non-ASCII text', () => {
     expect(first.status).toBe(201);
     const again = await t.post(url, { email: 'ÜSER@example.com', company: 'Ölwerk' }, { key });
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ status: 'duplicate', lead_id: first.body.lead_id, is_duplicate: true });
+    expect(again.body).toMatchObject({
+      status: 'duplicate',
+      lead_id: first.body.lead_id,
+      is_duplicate: true,
+    });
     const found = await t.get(`/api/v1/leads?search=${encodeURIComponent('ÜSER@')}`, { key });
     expect(found.body.data.map((l: { id: number }) => l.id)).toEqual([first.body.lead_id]);
   });

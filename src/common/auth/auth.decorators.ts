@@ -7,6 +7,7 @@ import type { Principal } from './principal';
 
 export const SCOPES_KEY = 'leadhub:scopes';
 export const PUBLIC_KEY = 'leadhub:public';
+export const OUTSIDE_API_KEY = 'leadhub:outside-api';
 
 /**
  * The scope an operation requires: guards the route and documents it (security, `x-required-scopes`,
@@ -48,6 +49,12 @@ function NoSecurity(): MethodDecorator & ClassDecorator {
     Reflect.defineMetadata(API_SECURITY, [], descriptor ? descriptor.value : target);
   };
 }
+
+/**
+ * Not an API route (the admin panel): the API's key guard, rate-limit gate and scope check stand aside and the
+ * controller brings its own authentication. An API key never opens such a route.
+ */
+export const OutsideApi = () => SetMetadata(OUTSIDE_API_KEY, true);
 
 /** The authenticated caller. */
 export const CurrentPrincipal = createParamDecorator(

@@ -1,26 +1,37 @@
-import fastifyFormbody from '@fastify/formbody';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { envelope } from '../errors/error-envelope';
-
-/** The only operations a plain HTML `<form>` posts to (public website forms). */
-const FORM_POST_PATHS = /^\/api\/forms\/[^/]+\/submit\/?$/;
+import type { FastifyInstance } from 'fastify';
 
 /**
- * `application/x-www-form-urlencoded` bodies (@fastify/formbody) for the public form endpoint only: everywhere
- * else the API stays JSON-only and such a body is a 415, as before.
+ * Where a plain HTML `<form>` may post (`application/x-www-form-urlencoded`): public website forms and the admin
+ * panel. Everywhere else the API stays JSON-only and such a body is a 415, as before.
  */
-export async function acceptHtmlFormPosts(app: NestFastifyApplication): Promise<void> {
-  await app.register(fastifyFormbody);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (req, reply) => {
-      const type = String(req.headers['content-type'] ?? '').toLowerCase();
-      if (!type.startsWith('application/x-www-form-urlencoded') || req.is404) return;
-      if (FORM_POST_PATHS.test(req.url.split('?')[0])) return;
-      return reply
-        .code(415)
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(envelope('UNSUPPORTED_MEDIA_TYPE'));
-    });
+const FORM_POST_PATHS = [/^\/api\/forms\/[^/?]+\/submit\/?(?:\?|$)/, /^\/admin(?:[/?]|$)/];
+
+export type FormBody = Record<string, string | string[]>;
+
+/** One urlencoded parser for the whole server (Fastify allows one per media type). */
+export function acceptHtmlFormPosts(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (req, body, done) => {
+      if (!FORM_POST_PATHS.some((p) => p.test(req.url))) {
+        const err = Object.assign(new Error('Unsupported Media Type'), {
+          statusCode: 415,
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        });
+        return done(err, undefined);
+      }
+      done(null, parseForm(body as string));
+    },
+  );
+}
+
+/** A prototype-less record: a field named __proto__ or constructor is just a field. Repeated names → arrays. */
+export function parseForm(body: string): FormBody {
+  const out: FormBody = Object.create(null);
+  for (const [k, v] of new URLSearchParams(body)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
 }

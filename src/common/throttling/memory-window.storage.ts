@@ -1,9 +1,9 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { toRecord, WindowRecord } from './window-record';
+import { toRecord, WindowPeek, WindowRecord } from './window-record';
 
 /** Fixed windows in this process: exact, since increments never interleave on one event loop. */
-export class MemoryWindowStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class MemoryWindowStorage implements ThrottlerStorage, WindowPeek, OnApplicationShutdown {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private readonly sweeper = setInterval(() => {
     const now = Date.now();
@@ -19,6 +19,11 @@ export class MemoryWindowStorage implements ThrottlerStorage, OnApplicationShutd
     }
     w.count++;
     return toRecord(w.count, limit, w.resetAt, now);
+  }
+
+  async peek(key: string): Promise<number> {
+    const w = this.windows.get(key);
+    return w && w.resetAt > Date.now() ? w.count : 0;
   }
 
   onApplicationShutdown() {

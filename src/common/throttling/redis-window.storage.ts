@@ -2,7 +2,7 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { MemoryWindowStorage } from './memory-window.storage';
-import { toRecord, WindowRecord } from './window-record';
+import { toRecord, WindowPeek, WindowRecord } from './window-record';
 
 // Atomic INCR that starts the window on the first hit; returns [count, ms left in the window].
 const HIT = `
@@ -28,7 +28,7 @@ export type RedisState = 'ok' | 'unavailable';
  * requests are counted in this process instead — exact per instance, not shared — with one warning a minute in
  * the log, and Redis is used again as soon as it answers (ioredis reconnects by itself).
  */
-export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class RedisWindowStorage implements ThrottlerStorage, WindowPeek, OnApplicationShutdown {
   private readonly redis: RedisWithHit;
   private readonly fallback = new MemoryWindowStorage();
   private readonly logger = new Logger('RateLimits');
@@ -93,6 +93,18 @@ export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdo
     this.degraded = false;
     this.lastWarning = 0;
     this.logger.log('Redis answers again: rate limits are shared through it again');
+  }
+
+  /** A window's count without a hit (the admin panel); this process's count while Redis does not answer. */
+  async peek(key: string): Promise<number> {
+    if (this.usable()) {
+      try {
+        return Number((await this.redis.get(`${this.prefix}${key}`)) ?? 0);
+      } catch (err) {
+        this.degrade(err as Error);
+      }
+    }
+    return this.fallback.peek(key);
   }
 
   onApplicationShutdown() {

@@ -19,3 +19,11 @@ export function toRecord(count: number, limit: number, resetAt: number, now = Da
     resetAt,
   };
 }
+
+/** Reads a window's count without counting a hit (the admin panel's "requests used"). */
+export interface WindowPeek {
+  peek(key: string): Promise<number>;
+}
+
+/** The storage key of an API key's hourly window (rateKey: the first 24 hex characters of the key's hash). */
+export const rateWindowKey = (rateKey: string) => `key:${rateKey}`;

@@ -9,6 +9,7 @@ import { Automations1764000410000 } from './1764000410000-Automations';
 import { Forms1764000500000 } from './1764000500000-Forms';
 import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
 import { EngineFairness1764000700000 } from './1764000700000-EngineFairness';
+import { AdminPanel1764000900000 } from './1764000900000-AdminPanel';
 import { PublicForms1764001300000 } from './1764001300000-PublicForms';
 import { IdempotencyKeys1764001300100 } from './1764001300100-IdempotencyKeys';
 import { SyncTimestamps1764001300200 } from './1764001300200-SyncTimestamps';
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   Forms1764000500000,
   AutomationRuns1764000600000,
   EngineFairness1764000700000,
+  AdminPanel1764000900000,
   PublicForms1764001300000,
   IdempotencyKeys1764001300100,
   SyncTimestamps1764001300200,

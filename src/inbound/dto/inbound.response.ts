@@ -1,3 +1,4 @@
+import { CUSTOM_FIELDS_MAX_KEYS } from '../../leads/dto/lead-fields';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class InboundLeadResponse {
@@ -16,6 +17,6 @@ export class InboundLeadResponse {
    * The custom_fields keys under which extra top-level fields of the submission were kept (snake_case).
    * On a duplicate, keys the lead already had keep their old values.
    */
-  @ApiProperty({ type: [String], maxItems: 50, example: ['budget_range'] })
+  @ApiProperty({ type: [String], maxItems: CUSTOM_FIELDS_MAX_KEYS, example: ['budget_range'] })
   stored_as_custom_fields: string[];
 }
