@@ -1,22 +1,15 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { AdminSetupService } from '../../src/admin/setup.service';
 import { getStorageToken, ThrottlerStorage } from '@nestjs/throttler';
 import { SIGN_IN_PER_ACCOUNT, SIGN_IN_WINDOW_MS } from '../../src/admin/sign-in.service';
 import { BootstrapService } from '../../src/api-keys/bootstrap.service';
+import { browserDescribe, launchChromium } from '../support/browser';
 import { TestApp } from '../support/test-app';
 import { createAdmin, PASSWORD } from './admin-client';
 
-// Headless Chromium from Debian's package (never a downloaded browser); CI installs it (.ci/run). Elsewhere,
-// without it, the suite is skipped with a message instead of failing.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(`CI needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-if (!available) console.warn(`admin-browser.spec.ts skipped: no Chromium at ${CHROMIUM}`);
-const describeBrowser = available ? describe : describe.skip;
+const describeBrowser = browserDescribe(__filename);
 
 /** Screenshots of every page, for a person to look at (git-ignored). */
 const SHOTS = join(__dirname, '../../test-output/admin');
@@ -35,17 +28,7 @@ describeBrowser('the admin panel in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await TestApp.start({ config: { keyCacheTtlMs: KEY_TTL_MS } });
     base = `http://127.0.0.1:${await t.port()}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     page = await context.newPage();

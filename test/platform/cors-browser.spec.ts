@@ -1,19 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { browserDescribe, launchChromium } from '../support/browser';
 import { TestApp } from '../support/test-app';
 
-// A real cross-origin fetch from headless Chromium (Debian's package; never a downloaded browser). CI installs
-// it (.ci/run); elsewhere, without it, the suite is skipped with a message instead of failing.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(`CI needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-if (!available)
-  console.warn(`cors-browser.spec.ts skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const describeBrowser = available ? describe : describe.skip;
+const describeBrowser = browserDescribe(__filename);
 
 /** A page on its own origin (another port) from which the tests call the API. */
 async function pageServer(): Promise<{ server: Server; origin: string }> {
@@ -29,17 +20,7 @@ describeBrowser('CORS from a real browser (headless Chromium)', () => {
   let page: { server: Server; origin: string };
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await pageServer();
   });
   afterAll(async () => {
