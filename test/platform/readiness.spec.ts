@@ -1,7 +1,7 @@
 import { createTestDatabase } from '../support/db';
 import { pollReady } from '../support/readiness';
 import { TcpProxy } from '../support/tcp-proxy';
-import { TestApp } from '../support/test-app';
+import { TestApp, testConfig } from '../support/test-app';
 
 /** /api/v1/health/ready: what it reports, and that a flood of probes does not become a flood of queries. */
 describe('readiness', () => {
@@ -10,17 +10,17 @@ describe('readiness', () => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    process.env.LEADHUB_WORKER = '0'; // the worker's polls would also go through the proxy being measured
     const db = await createTestDatabase();
     drop = db.drop;
     const real = new URL(db.url);
     proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
     const proxied = new URL(db.url);
     proxied.port = String(await proxy.start());
-    t = await TestApp.start({ databaseUrl: proxied.href, queryTimeoutMs: 1500 });
+    // No worker: it would race the probe for the event, and its polls would go through the proxy being measured.
+    const worker = { ...testConfig().worker, enabled: false };
+    t = await TestApp.start({ databaseUrl: proxied.href, queryTimeoutMs: 1500, config: { worker } });
   });
   afterAll(async () => {
-    delete process.env.LEADHUB_WORKER;
     await t.close();
     await proxy.close();
     await drop();
