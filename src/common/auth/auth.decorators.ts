@@ -19,8 +19,17 @@ export function Scopes(scope: string) {
   );
 }
 
-/** No API key needed (health). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/** No API key needed (health): the document says so with an explicit empty `security` list. */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), NoSecurity());
+
+// @nestjs/swagger has no decorator for `security: []` (and does not export its metadata keys); an empty
+// list under its security key makes it emit one.
+const API_SECURITY = 'swagger/apiSecurity';
+function NoSecurity(): MethodDecorator & ClassDecorator {
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    Reflect.defineMetadata(API_SECURITY, [], descriptor ? descriptor.value : target);
+  };
+}
 
 /** The authenticated caller. */
 export const CurrentPrincipal = createParamDecorator(
