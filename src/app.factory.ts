@@ -8,6 +8,7 @@ import { AppModule, AppOptions } from './app.module';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { setupSwagger } from './common/docs/openapi';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
+import { keepRawReceiverBodies } from './integrations/receivers/raw-body';
 
 export interface CreateAppOptions extends AppOptions {
   bodyLimitBytes?: number;
@@ -46,6 +47,7 @@ export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only (Fastify's own parser; Nest's urlencoded parser is off): any other body type is a 415.
   fastify.removeContentTypeParser(['text/plain']);
+  keepRawReceiverBodies(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });

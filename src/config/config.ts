@@ -2,6 +2,9 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
 
+/** Base URLs of outside services: local ones allowed (tests, proxies). */
+const BASE_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
 /** Environment variables the service reads; validated once at start so a typo fails loudly. */
 class Environment {
   @IsOptional()
@@ -118,6 +121,19 @@ class Environment {
   @IsInt()
   @Min(1)
   LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY?: number;
+
+  /** Outside services of integrations (src/integrations/outside-services.ts); http(s) base URLs. */
+  @IsOptional()
+  @IsUrl(BASE_URL, { message: 'LEADHUB_FACEBOOK_GRAPH_URL must be an http(s) URL' })
+  LEADHUB_FACEBOOK_GRAPH_URL?: string;
+
+  @IsOptional()
+  @IsUrl(BASE_URL, { message: 'LEADHUB_MAILGUN_API_URL must be an http(s) URL' })
+  LEADHUB_MAILGUN_API_URL?: string;
+
+  @IsOptional()
+  @IsUrl(BASE_URL, { message: 'LEADHUB_MAILGUN_EU_API_URL must be an http(s) URL' })
+  LEADHUB_MAILGUN_EU_API_URL?: string;
 }
 
 export interface AppConfig {

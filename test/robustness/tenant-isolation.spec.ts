@@ -62,9 +62,9 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
     create: async (post) => ({
       id: (
         await post('/api/v1/integrations', {
-          type: 'zapier',
-          name: 'Iso zap',
-          config: { hook_url: 'https://93.184.216.34/hooks/catch/1/abc/' },
+          type: 'webhook',
+          name: 'Iso hook',
+          config: { url: 'https://93.184.216.34/hooks/catch/1/abc/', event_types: ['tag.added'] },
         })
       ).id,
     }),

@@ -9,6 +9,7 @@ import { Automations1764000410000 } from './1764000410000-Automations';
 import { Forms1764000500000 } from './1764000500000-Forms';
 import { AutomationRuns1764000600000 } from './1764000600000-AutomationRuns';
 import { EngineFairness1764000700000 } from './1764000700000-EngineFairness';
+import { IntegrationsAtWork1764001500000 } from './1764001500000-IntegrationsAtWork';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Forms1764000500000,
   AutomationRuns1764000600000,
   EngineFairness1764000700000,
+  IntegrationsAtWork1764001500000,
 ];
