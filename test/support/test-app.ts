@@ -22,6 +22,8 @@ export interface TestResponse {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Record<string, string>;
+  /** The body as text (for non-JSON answers). */
+  text: string;
 }
 
 export interface TestWorkspace {
@@ -117,6 +119,7 @@ export class TestApp {
       status: res.status,
       body: res.body,
       headers: res.headers as Record<string, string>,
+      text: res.text,
     };
     if (this.prism && !o.raw) {
       const found = PrismProxy.responseViolations(out.headers);

@@ -52,13 +52,13 @@ export class ReceiptsService {
   async queue(integration: Integration, kind: ReceiptKind, items: { id: string; payload: object }[]) {
     let queued = 0;
     for (const item of items) {
-      const [, count]: [unknown, number] = await this.db.query(
+      const rows: unknown[] = await this.db.query(
         `INSERT INTO integration_receipts (id, workspace_id, integration_id, kind, external_id, payload)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (integration_id, external_id) DO NOTHING
          RETURNING id`,
         [randomUUID(), integration.workspaceId, integration.id, kind, item.id, JSON.stringify(item.payload)],
       );
-      queued += count;
+      queued += rows.length;
     }
     return queued;
   }
