@@ -59,6 +59,11 @@ class FakeService {
     for (let i = 0; i < times; i++) this.failures.push({ status, body });
   }
 
+  /** Drops the scripted failures not used yet. */
+  recover(): void {
+    this.failures = [];
+  }
+
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
