@@ -4,6 +4,7 @@ import { TestApp } from '../support/test-app';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Ids = Record<string, string>;
 type Post = (url: string, body: unknown) => Promise<Json>;
+type Get = (url: string) => Promise<Json>;
 
 const isoForm = (name: string) => ({
   name,
@@ -14,7 +15,9 @@ const isoForm = (name: string) => ({
  * How to make a record of workspace A for every path with ids, and a valid body for each write on it
  * (so that the only reason to refuse is the tenant). A path in the document without a fixture fails the test.
  */
-const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Json }> = {
+const GOOGLE_KEY = 'iso-google-key';
+
+const FIXTURES: Record<string, { create: (post: Post, get: Get) => Promise<Ids>; body?: Json }> = {
   '/api/v1/tags/{id}': {
     create: async (post) => ({ id: (await post('/api/v1/tags', { name: 'iso-tag' })).id }),
     body: { name: 'hijacked' },
@@ -91,6 +94,33 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
     create: async (post) => ({ id: (await post('/api/v1/forms', isoForm('Iso form 2'))).id }),
     body: { email: ['hijacker', 'example.com'].join('@') },
   },
+  '/api/v1/integrations/{id}/deliveries': {
+    create: async (post) => ({
+      id: (
+        await post('/api/v1/integrations', {
+          type: 'google_ads',
+          name: 'Iso g',
+          config: { webhook_key: 'k' },
+        })
+      ).id,
+    }),
+  },
+  '/api/v1/deliveries/{id}/retry': {
+    // A receipt of the owner's Google Ads integration (the receiver needs no key).
+    create: async (post, get) => {
+      const g = await post('/api/v1/integrations', {
+        type: 'google_ads',
+        name: 'Iso g2',
+        config: { webhook_key: GOOGLE_KEY },
+      });
+      await post(new URL(g.receiver_url).pathname, {
+        lead_id: 'iso-lead',
+        google_key: GOOGLE_KEY,
+        user_column_data: [{ column_id: 'EMAIL', string_value: ['iso.g', 'example.com'].join('@') }],
+      });
+      return { id: (await get(`/api/v1/integrations/${g.id}/deliveries`))[0].id };
+    },
+  },
   '/api/v1/automations/{id}/runs': {
     // Inactive: nothing runs, so the owner's snapshot of the (empty) run log stays put.
     create: async (post) => ({
@@ -106,7 +136,13 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
   },
 };
 
-const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{'));
+// Keyless operations (security: []: integration receivers) are addressed by an unguessable token, not a
+// workspace's key; their isolation is tested with each receiver (test/integrations).
+const keyed = (p: string) =>
+  Object.values(OPENAPI.paths[p] as Record<string, { security?: unknown[] }>).some(
+    (op) => !Array.isArray(op.security) || op.security.length > 0,
+  );
+const ID_PATHS = Object.keys(OPENAPI.paths).filter((p) => p.includes('{') && keyed(p));
 const LIST_PATHS = Object.keys(OPENAPI.paths).filter(
   (p) =>
     !p.includes('{') &&
@@ -130,12 +166,13 @@ describe('tenant isolation, generated from the document', () => {
     keyB = await (await t.workspace('intruder')).key(['*'], { rateLimit: 1_000_000 });
     const post: Post = async (u, body) => {
       const res = await t.post(u, body, { key: keyA });
-      if (res.status !== 201)
+      if (res.status !== 201 && res.status !== 200)
         throw new Error(`fixture POST ${u} → ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.data;
+      return res.body.data ?? res.body;
     };
+    const get: Get = async (u) => (await t.get(u, { key: keyA })).body.data;
     for (const path of ID_PATHS) {
-      if (FIXTURES[path]) idsByPath[path] = await FIXTURES[path].create(post);
+      if (FIXTURES[path]) idsByPath[path] = await FIXTURES[path].create(post, get);
     }
     for (const [path, ids] of Object.entries(idsByPath)) {
       if (OPENAPI.paths[path].get)
