@@ -27,8 +27,8 @@ import { facebookSignatureValid, googleLead, leadgenChanges } from './receiver-p
 import { sameSecret } from './receipts.service';
 
 const TOKEN = {
-  name: 'token',
-  description: "The integration's receiver token (the last part of its `receiver_url`).",
+  name: 'receiver_id',
+  description: "The receiver's id: the last part of the integration's `receiver_url`, 64 unguessable hex characters (whoever knows it can post to the receiver, so it is shared only with Meta or Google; the signature or key still has to match).",
   example: '3f9a8c1e0b7d4f2a9c6e5b1d8a7f3e2c4b9d0a1f6e8c7b5a2d3e4f5a6b7c8d9e',
 };
 
@@ -47,7 +47,7 @@ export class ReceiversController {
     private readonly facebookLeads: FacebookLeadsWorker,
   ) {}
 
-  @Get('facebook/:token')
+  @Get('facebook/:receiver_id')
   @ApiOperation({
     summary: "Answer Meta's webhook verification",
     description:
@@ -62,7 +62,7 @@ export class ReceiversController {
   @ApiOkResponse({ description: 'The challenge, echoed.', schema: { type: 'string', example: '1158201444' } })
   @ApiErrorResponses(403, 404)
   async verifyFacebookWebhook(
-    @Param('token') token: string,
+    @Param('receiver_id') token: string,
     @Query('hub.mode') mode: unknown,
     @Query('hub.verify_token') verifyToken: unknown,
     @Query('hub.challenge') challenge: unknown,
@@ -87,7 +87,7 @@ export class ReceiversController {
     return challenge;
   }
 
-  @Post('facebook/:token')
+  @Post('facebook/:receiver_id')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive Facebook Lead Ads notifications',
@@ -103,7 +103,7 @@ export class ReceiversController {
   @ApiOkResponse({ type: FacebookWebhookAck, description: 'Acknowledged.' })
   @ApiErrorResponses(400, 403, 404, 413, 415, 422)
   async receiveFacebookLeads(
-    @Param('token') token: string,
+    @Param('receiver_id') token: string,
     @Headers('x-hub-signature-256') signature: unknown,
     @Body() body: unknown,
     @Req() req: unknown,
@@ -121,7 +121,7 @@ export class ReceiversController {
     return { queued };
   }
 
-  @Post('google-ads/:token')
+  @Post('google-ads/:receiver_id')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Receive a Google Ads lead form lead',
@@ -138,7 +138,7 @@ export class ReceiversController {
   @ApiOkResponse({ type: ReceivedLeadResponse, description: 'Taken in.' })
   @ApiErrorResponses(400, 403, 404, 413, 415, 422)
   async receiveGoogleAdsLead(
-    @Param('token') token: string,
+    @Param('receiver_id') token: string,
     @Body() body: unknown,
   ): Promise<ReceivedLeadResponse> {
     const { integration, config } = await this.receipts.byToken('google_ads', token);

@@ -74,9 +74,9 @@ export class GoogleLeadBody {
   is_test?: boolean;
   /** @example "EAIaIQobChMI" */
   gcl_id?: string;
-  @ApiPropertyOptional({ type: 'integer', example: 20000000000 })
+  @ApiPropertyOptional({ type: 'integer', example: 200000000 })
   adgroup_id?: number;
-  @ApiPropertyOptional({ type: 'integer', example: 30000000000 })
+  @ApiPropertyOptional({ type: 'integer', example: 300000000 })
   creative_id?: number;
 }
 
