@@ -24,9 +24,10 @@ export class AutomationRunsController {
     summary: 'List the runs of an automation',
     description:
       'Newest first. One entry per event the automation was considered for: whether its actions ran ' +
-      '(`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: chain depth limit). Events are ' +
-      'processed asynchronously, usually within a second of the change. `deliveries` lists the outbound ' +
-      'deliveries the run queued (webhooks, e-mails, Slack messages) with their attempts so far.',
+      '(`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: a bound of the causal chain was ' +
+      'reached, `cut_reason` says which: `depth_limit` or `chain_budget`). Events are processed ' +
+      'asynchronously, usually within a second of the change. `deliveries` lists the outbound deliveries the ' +
+      'run queued (webhooks, e-mails, Slack messages) with their attempts so far.',
   })
   @ApiPageResponse(AutomationRunResponse)
   @ApiRecordErrors()
