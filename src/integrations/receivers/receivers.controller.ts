@@ -28,7 +28,8 @@ import { sameSecret } from './receipts.service';
 
 const TOKEN = {
   name: 'receiver_id',
-  description: "The receiver's id: the last part of the integration's `receiver_url`, 64 unguessable hex characters (whoever knows it can post to the receiver, so it is shared only with Meta or Google; the signature or key still has to match).",
+  description:
+    "The receiver's id: the last part of the integration's `receiver_url`, 64 unguessable hex characters (whoever knows it can post to the receiver, so it is shared only with Meta or Google; the signature or key still has to match).",
   example: '3f9a8c1e0b7d4f2a9c6e5b1d8a7f3e2c4b9d0a1f6e8c7b5a2d3e4f5a6b7c8d9e',
 };
 
