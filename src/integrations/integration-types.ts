@@ -77,7 +77,13 @@ export const INTEGRATION_TYPES: readonly IntegrationType[] = [
       field('app_secret', 'App secret', 'string', 'Verifies the signature of incoming webhook calls.', {
         secret: true,
       }),
-      field('verify_token', 'Verify token', 'string', 'Echoed to Facebook when it verifies the webhook.'),
+      field(
+        'verify_token',
+        'Verify token',
+        'string',
+        "A value of your choice, entered in Meta's webhook settings too; checked when Meta verifies the receiver.",
+        { secret: true },
+      ),
       tags,
       mapping('A lead form question name (field_data name)'),
     ],

@@ -21,10 +21,9 @@ import {
 } from './dto/receiver.dto';
 import { FacebookLeadsWorker } from './facebook-leads.worker';
 import { GOOGLE_FIELDS, mapAnswers } from './lead-mapping';
-import { ReceiptsService } from './receipts.service';
 import { rawBodyOf } from './raw-body';
 import { facebookSignatureValid, googleLead, leadgenChanges } from './receiver-payloads';
-import { sameSecret } from './receipts.service';
+import { ReceiptsService, sameSecret } from './receipts.service';
 
 const TOKEN = {
   name: 'receiver_id',
@@ -61,7 +60,7 @@ export class ReceiversController {
   @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The challenge, echoed.', schema: { type: 'string', example: '1158201444' } })
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses(403, 404, 503)
   async verifyFacebookWebhook(
     @Param('receiver_id') token: string,
     @Query('hub.mode') mode: unknown,
@@ -102,7 +101,7 @@ export class ReceiversController {
   @ApiParam(TOKEN)
   @ApiBody({ type: FacebookWebhookBody })
   @ApiOkResponse({ type: FacebookWebhookAck, description: 'Acknowledged.' })
-  @ApiErrorResponses(400, 403, 404, 413, 415, 422)
+  @ApiErrorResponses(400, 403, 404, 413, 415, 422, 503)
   async receiveFacebookLeads(
     @Param('receiver_id') token: string,
     @Headers('x-hub-signature-256') signature: unknown,
@@ -137,7 +136,7 @@ export class ReceiversController {
   @ApiParam(TOKEN)
   @ApiBody({ type: GoogleLeadBody })
   @ApiOkResponse({ type: ReceivedLeadResponse, description: 'Taken in.' })
-  @ApiErrorResponses(400, 403, 404, 413, 415, 422)
+  @ApiErrorResponses(400, 403, 404, 413, 415, 422, 503)
   async receiveGoogleAdsLead(
     @Param('receiver_id') token: string,
     @Body() body: unknown,
