@@ -21,9 +21,23 @@ export interface ClaimedEvent {
  * holds are skipped, not waited for. Returned in id order.
  */
 export async function claimEvents(m: EntityManager, batch: number): Promise<ClaimedEvent[]> {
+  // The workspaces with pending events by a skip scan of the pending-by-workspace index (one probe per
+  // workspace, however long the backlog), then each one's oldest pending event.
   const waiting: { workspace_id: number }[] = await m.query(
-    `SELECT workspace_id FROM domain_events WHERE processed_at IS NULL
-      GROUP BY workspace_id ORDER BY min(id) LIMIT $1`,
+    `WITH RECURSIVE ws AS (
+       (SELECT workspace_id FROM domain_events WHERE processed_at IS NULL ORDER BY workspace_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT d.workspace_id FROM domain_events d
+                WHERE d.processed_at IS NULL AND d.workspace_id > ws.workspace_id
+                ORDER BY d.workspace_id LIMIT 1)
+         FROM ws WHERE ws.workspace_id IS NOT NULL)
+     SELECT ws.workspace_id FROM ws
+      CROSS JOIN LATERAL (
+        SELECT d.id AS oldest FROM domain_events d
+         WHERE d.workspace_id = ws.workspace_id AND d.processed_at IS NULL
+         ORDER BY d.workspace_id, d.id LIMIT 1) o
+      WHERE ws.workspace_id IS NOT NULL
+      ORDER BY o.oldest LIMIT $1`,
     [batch],
   );
   if (!waiting.length) return [];
@@ -34,7 +48,7 @@ export async function claimEvents(m: EntityManager, batch: number): Promise<Clai
       CROSS JOIN LATERAL (
         SELECT * FROM domain_events d
          WHERE d.workspace_id = ws.id AND d.processed_at IS NULL
-         ORDER BY d.id LIMIT $2
+         ORDER BY d.workspace_id, d.id LIMIT $2
            FOR UPDATE SKIP LOCKED) e
        JOIN workspaces w ON w.id = e.workspace_id
       ORDER BY e.id`,

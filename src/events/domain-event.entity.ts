@@ -2,7 +2,6 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 /** A row of the outbox; written by EventsService.record in the transaction of the change. */
 @Entity('domain_events')
-@Index('IDX_domain_events_unprocessed', { synchronize: false })
 @Index('IDX_domain_events_lead', { synchronize: false })
 @Index('IDX_domain_events_pending_by_workspace', { synchronize: false })
 export class DomainEventRow {

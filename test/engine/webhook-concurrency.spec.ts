@@ -32,7 +32,10 @@ class BlackHole {
   }
 }
 
+const PATIENCE_MS = 40_000;
+
 describe('webhook deliveries: a receiver that never answers only slows itself', () => {
+  jest.setTimeout(90_000);
   let t: TestApp;
   let restore: () => void;
   let hole: BlackHole;
@@ -71,17 +74,21 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
     await waitFor(
       async () => hole.open.size,
       (n) => n >= 1,
+      PATIENCE_MS,
     );
     await victim.lead({ first_name: 'Prompt' });
+    // Generous for a loaded machine, and still far below the stalled deliveries' timeout.
     const [req] = await waitFor(
       async () => fast.at('/prompt'),
       (r) => r.length === 1,
+      PATIENCE_MS,
     );
     expect(JSON.parse(req.body).workspace.slug).toBe('prompt');
     // The stalled receiver holds as many deliveries as its destination may have in flight (4 by default).
     await waitFor(
       async () => hole.open.size,
       (n) => n === 4,
+      PATIENCE_MS,
     );
     // Delivered while every stalled delivery is still hanging (none timed out or failed yet)…
     const stalled = await t.sql<{ status: string; attempts: number; last_error: string | null }>(
@@ -119,16 +126,19 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
       await waitFor(
         async () => inFlight(),
         (n) => n >= 1,
+        PATIENCE_MS,
       );
       await victim.lead({ first_name: 'Prompt' });
       await waitFor(
         async () => fast.at('/prompt-wide'),
         (r) => r.length === 1,
+        PATIENCE_MS,
       );
       // 36 deliveries to 12 destinations, but the workspace has at most 8 in flight (its limit).
       await waitFor(
         async () => inFlight(),
         (n) => n === 8,
+        PATIENCE_MS,
       );
       expect(holes.reduce((n, h) => n + h.received, 0)).toBe(8);
     } finally {

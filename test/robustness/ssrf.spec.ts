@@ -124,6 +124,7 @@ describe('SSRF guard: every non-public destination is refused, when defined and 
       const [run] = await waitFor(
         () => a.runs(automation.id),
         (runs) => runs[0]?.status === 'failed',
+        30_000,
       );
       const rows = await t.sql<{ status: string; attempts: number; last_status_code: number | null }>(
         'SELECT status, attempts, last_status_code FROM webhook_deliveries WHERE automation_run_id = $1',

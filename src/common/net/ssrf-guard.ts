@@ -19,8 +19,8 @@ import ipaddr from 'ipaddr.js';
  * transition forms are judged by the IPv4 address they carry: mapped `::ffff:0:0/96`, translated
  * `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96` (the local-use `64:ff9b:1::/48` is never global), 6to4
  * `2002::/16` and Teredo `2001::/32` (server and client). Finally, this host's own interface addresses and
- * the networks they sit on are refused, whatever their class (a public address of the host itself reaches
- * its local services).
+ * the networks they sit on (no wider than /16, /48) are refused, whatever their class (a public address of
+ * the host itself reaches its local services).
  *
  * The check happens when the URL is saved and again right before every send; the sender connects to an
  * address returned by `resolvePublicUrl()` (pinned), so DNS rebinding cannot bypass it.
@@ -78,6 +78,8 @@ function v4(hi: number, lo: number): ipaddr.IPv4 {
 }
 
 const INTERFACES_TTL_MS = 5000;
+const MIN_LINK_BITS_V4 = 16;
+const MIN_LINK_BITS_V6 = 48;
 let interfaces: { at: number; nets: [ipaddr.IPv4 | ipaddr.IPv6, number][] } | undefined;
 
 /** This host's interface addresses and their networks (cached for a few seconds: addresses can change). */
@@ -87,8 +89,11 @@ function hostNetworks(): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
   for (const list of Object.values(networkInterfaces()))
     for (const a of list ?? []) {
       try {
-        nets.push(ipaddr.parseCIDR(a.cidr ?? `${a.address}/${a.family === 'IPv4' ? 32 : 128}`));
-        nets.push([ipaddr.parse(a.address.replace(/%.*$/, '')), a.family === 'IPv4' ? 32 : 128]);
+        const v4 = a.family === 'IPv4';
+        nets.push([ipaddr.parse(a.address.replace(/%.*$/, '')), v4 ? 32 : 128]);
+        // The link's network too, unless implausibly wide (a tunnel claiming /0 must not refuse the internet).
+        const [net, bits] = ipaddr.parseCIDR(a.cidr ?? '');
+        if (bits >= (v4 ? MIN_LINK_BITS_V4 : MIN_LINK_BITS_V6)) nets.push([net, bits]);
       } catch {
         // an address the library cannot read is not one a URL can name either
       }
