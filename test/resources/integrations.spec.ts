@@ -139,13 +139,9 @@ describe('integrations', () => {
     const { body } = await create({
       type: 'webhook',
       name: 'Short',
-      config: { url: 'https://93.184.215.14/hook', event_types: ['lead.created'], secret: 'abc123' },
+      config: { ...HOOK, secret: 'abc123' },
     });
-    expect(body.data.config).toEqual({
-      url: 'https://93.184.215.14/hook',
-      event_types: ['lead.created'],
-      secret: '••••',
-    });
+    expect(body.data.config).toEqual({ ...HOOK, secret: '••••' });
     const before = (await row(body.data.id)).config.secret;
     const res = await t.put(`/api/v1/integrations/${body.data.id}`, { config: body.data.config }, { key });
     expect(res.status).toBe(200);
@@ -173,25 +169,9 @@ describe('integrations', () => {
     ['unknown key', { type: 'mailgun', name: 'x', config: { ...MAILGUN, foo: 1 } }, ['config.foo']],
     ['config not an object', { type: 'mailgun', name: 'x', config: 'a=b' }, ['config']],
     ['no config for required fields', { type: 'webhook', name: 'x' }, ['config.event_types', 'config.url']],
-    [
-      'an event type that does not exist',
-      { type: 'webhook', name: 'x', config: { ...HOOK, event_types: ['lead.created', 'lead.eaten'] } },
-      ['config.event_types'],
-    ],
-    [
-      'a mapping to no lead field',
-      { type: 'google_ads', name: 'x', config: { webhook_key: 'k', field_mapping: { CITY: 'password' } } },
-      ['config.field_mapping'],
-    ],
-    [
-      'a tag list that is not one',
-      { type: 'google_ads', name: 'x', config: { webhook_key: 'k', tags: 'a' } },
-      ['config.tags'],
-    ],
     ['unknown type', { type: 'myspace', name: 'x', config: {} }, ['type']],
     ['missing name', { type: 'webhook', config: HOOK }, ['name']],
     ['read-only fields', { type: 'webhook', name: 'x', id: 3, created_at: 'now' }, ['created_at', 'id']],
-    ['a type that left the catalog', { type: 'zapier', name: 'x', config: { hook_url: HOOK.url } }, ['type']],
   ])('422 for %s', async (_label, body, paths) => {
     const res = await create(body);
     expect(res.status).toBe(422);
