@@ -15,4 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // One configuration object (src/config), loaded once and injected: nothing else reads the environment.
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings from the injected AppConfig (src/config).' },
+      ],
+    },
+  },
 );

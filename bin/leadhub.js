@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `leadhub` CLI (workspaces and API keys). Runs the compiled code: `npm run build` first.
+// The `leadhub` CLI (workspaces, API keys, users, demo data, backups). Runs the compiled code (`npm ci` builds it).
+require('node:module').enableCompileCache?.(); // Node ≥ 22.1: cached compiled modules, a faster start
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

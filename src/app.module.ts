@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
@@ -14,11 +13,15 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ApiKeyThrottlerGuard } from './common/throttling/api-key-throttler.guard';
 import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
 import { RedisWindowStorage } from './common/throttling/redis-window.storage';
+import { httpLoggerOptions } from './common/logging/logger';
 import { StrictQueryInterceptor } from './common/validation/strict-query.interceptor';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { EngineModule } from './engine/engine.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { FormsModule } from './forms/forms.module';
@@ -29,10 +32,9 @@ import { UsersModule } from './users/users.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 export interface AppOptions {
+  config: AppConfig;
+  /** DATABASE_URL, or the embedded cluster's URL. */
   databaseUrl: string;
-  redisUrl?: string;
-  logLevel?: string;
-  queryTimeoutMs?: number;
 }
 
 /** Resource modules; each domain registers itself here. */
@@ -59,16 +61,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: o.logLevel ?? 'info',
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            // Fastify assigns the id (echoed as X-Request-Id); the log lines carry the same one.
-            genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? '',
-          },
-        }),
+        ConfigModule.forRoot(o.config),
+        MetricsModule,
+        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(o.config) }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.queryTimeoutMs }),
+          ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.config.queryTimeoutMs }),
           retryAttempts: 2,
           retryDelay: 1000,
         }),
@@ -77,7 +74,7 @@ export class AppModule {
           useFactory: async () => ({
             throttlers: [{ name: 'hourly', ttl: 3_600_000, limit: 1000 }],
             setHeaders: false,
-            storage: await rateLimitStorage(o.redisUrl),
+            storage: await rateLimitStorage(o.config.redisUrl),
           }),
         }),
         ...DOMAIN_MODULES,

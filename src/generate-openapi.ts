@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createApp } from './app.factory';
+import { loadConfig } from './config/app-config';
 import { buildOpenApiDocument } from './common/docs/openapi';
 
 /** Writes openapi/openapi.json from the code, without a port or a database; `--check` fails when stale. */
 async function main() {
+  // The document never depends on the environment: built from the defaults.
   const app = await createApp({
+    config: loadConfig({}, { logLevel: 'silent', logFormat: 'json' }),
     databaseUrl: 'postgres://unused/unused',
     preview: true,
     swagger: false,
-    logLevel: 'silent',
   });
   const json = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close().catch(() => undefined);

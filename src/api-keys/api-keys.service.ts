@@ -1,16 +1,15 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal';
-import { isKnownScope } from '../common/auth/scopes';
+import { ALL_SCOPES, isKnownScope, WILDCARD_SCOPE } from '../common/auth/scopes';
+import { AppConfig } from '../config/app-config';
 import { Workspace } from '../workspaces/workspace.entity';
 import { ApiKey } from './api-key.entity';
 import { displayPrefix, generateApiKey, hashApiKey, KEY_PATTERN } from './api-key.token';
 
 export const DEFAULT_RATE_LIMIT = 1000;
-/** How long a key lookup (or a miss) is cached in-process: revocation takes effect within this time. */
-export const KEY_CACHE_TTL_MS = Number(process.env.LEADHUB_KEY_CACHE_TTL_MS ?? 5_000);
 const LAST_USED_FLUSH_MS = 15_000;
 
 export interface CreateKeyInput {
@@ -23,17 +22,53 @@ export interface CreateKeyInput {
   plaintext?: string;
 }
 
+export interface UpdateKeyInput {
+  name?: string;
+  scopes?: string[];
+  rateLimit?: number;
+  expiresAt?: Date | null;
+}
+
+/** Bad input for a key (unknown scope, past expiry…): the CLI and the admin panel show the message as is. */
+export class KeyInputError extends Error {}
+
+function checkScopes(scopes: string[]): string[] {
+  const unknown = scopes.filter((s) => !isKnownScope(s));
+  if (unknown.length)
+    throw new KeyInputError(
+      `Unknown scope(s): ${unknown.join(', ')}. Valid scopes: ${[WILDCARD_SCOPE, ...ALL_SCOPES].join(', ')}`,
+    );
+  if (!scopes.length) throw new KeyInputError('A key needs at least one scope');
+  return scopes;
+}
+
+function checkRateLimit(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 2_147_483_647)
+    throw new KeyInputError('The rate limit must be a positive integer (requests per hour)');
+  return n;
+}
+
+function checkExpiry(at: Date): Date {
+  if (Number.isNaN(at.getTime())) throw new KeyInputError('The expiry must be an ISO 8601 date-time');
+  if (at.getTime() <= Date.now())
+    throw new KeyInputError(`The expiry ${at.toISOString()} is in the past; give a future date-time`);
+  return at;
+}
+
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
-  private readonly cache = new LRUCache<string, { principal: Principal | null }>({
-    max: 10_000,
-    ttl: KEY_CACHE_TTL_MS,
-  });
+  /** Key lookups (and misses) cached in-process: revocation takes effect within LEADHUB_KEY_CACHE_TTL_MS. */
+  private readonly cache: LRUCache<string, { principal: Principal | null }>;
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Optional() config?: AppConfig,
+  ) {
+    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(1, config?.keyCacheTtlMs ?? 5_000) });
+  }
 
   onModuleInit() {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS).unref();
@@ -92,15 +127,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async create(input: CreateKeyInput): Promise<{ key: ApiKey; plaintext: string }> {
-    const unknown = input.scopes.filter((s) => !isKnownScope(s));
-    if (unknown.length) throw new Error(`Unknown scope(s): ${unknown.join(', ')}`);
-    if (!input.scopes.length) throw new Error('A key needs at least one scope');
+    checkScopes(input.scopes);
     const rateLimit = input.rateLimit ?? DEFAULT_RATE_LIMIT;
-    if (!Number.isInteger(rateLimit) || rateLimit < 1)
-      throw new Error('rate limit must be a positive integer');
+    checkRateLimit(rateLimit);
+    if (input.expiresAt) checkExpiry(input.expiresAt);
     const plaintext = input.plaintext ?? generateApiKey();
     if (!KEY_PATTERN.test(plaintext))
-      throw new Error('An API key is lh_ followed by at least 32 base62 characters');
+      throw new KeyInputError('An API key is lh_ followed by at least 32 base62 characters');
     const key = await this.keys.save(
       this.keys.create({
         workspaceId: input.workspace.id,
@@ -142,10 +175,38 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       id,
     ]);
     const key = await this.keys.findOneBy({ id });
-    if (key)
-      for (const [hash, entry] of this.cache.entries())
-        if (entry.principal?.keyId === id) this.cache.delete(hash);
+    if (key) this.forget(id);
     return key;
+  }
+
+  /**
+   * Changes a key's name, scopes, rate limit or expiry (null: never expires); null when there is no such key.
+   * Running servers see the change within LEADHUB_KEY_CACHE_TTL_MS. (The CLI's key:update; the admin panel.)
+   */
+  async update(id: number, change: UpdateKeyInput): Promise<ApiKey | null> {
+    const patch: Partial<Pick<ApiKey, 'name' | 'scopes' | 'rateLimit' | 'expiresAt'>> = {};
+    if (change.name !== undefined) {
+      if (!change.name.trim()) throw new KeyInputError('A key needs a name');
+      patch.name = change.name.trim();
+    }
+    if (change.scopes !== undefined) patch.scopes = [...new Set(checkScopes(change.scopes))];
+    if (change.rateLimit !== undefined) patch.rateLimit = checkRateLimit(change.rateLimit);
+    if (change.expiresAt !== undefined)
+      patch.expiresAt = change.expiresAt === null ? null : checkExpiry(change.expiresAt);
+    if (!(await this.keys.existsBy({ id }))) return null;
+    if (Object.keys(patch).length) await this.keys.update({ id }, patch);
+    this.forget(id);
+    return this.keys.findOneBy({ id });
+  }
+
+  /** Whether a key can no longer authenticate because of its expiry. */
+  static isExpired(key: Pick<ApiKey, 'expiresAt'>, now = new Date()): boolean {
+    return !!key.expiresAt && key.expiresAt.getTime() <= now.getTime();
+  }
+
+  private forget(id: number) {
+    for (const [hash, entry] of this.cache.entries())
+      if (entry.principal?.keyId === id) this.cache.delete(hash);
   }
 
   count(): Promise<number> {

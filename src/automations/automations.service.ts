@@ -6,6 +6,7 @@ import { sqlDirection } from '../common/crud/sorting';
 import { findInWorkspace } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
 import { publicUrlProblem } from '../common/net/ssrf-guard';
+import { AppConfig } from '../config/app-config';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import type { StoredAction } from './automation-definition';
@@ -23,6 +24,7 @@ export class AutomationsService {
   constructor(
     @InjectRepository(Automation) private readonly automations: Repository<Automation>,
     private readonly box: SecretBox,
+    private readonly appConfig: AppConfig,
   ) {}
 
   async list(workspaceId: number, q: AutomationFiltersDto): Promise<Page<Automation>> {
@@ -138,7 +140,11 @@ export class AutomationsService {
         if (types.get(r.id) !== r.type)
           check.fail(r.path, `The ${r.path} field must be a ${r.type} integration of this workspace.`);
     }
-    const problems = await Promise.all(refs.urls.map((u) => publicUrlProblem(u.url, u.path)));
+    const problems = await Promise.all(
+      refs.urls.map((u) =>
+        publicUrlProblem(u.url, u.path, { allowPrivate: this.appConfig.allowPrivateUrls }),
+      ),
+    );
     problems.forEach((p, i) => p && check.fail(refs.urls[i].path, p));
   }
 

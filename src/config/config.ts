@@ -1,14 +1,18 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
-import { resolve } from 'node:path';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 /** Base URLs of outside services: local ones allowed (tests, proxies). */
 const BASE_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
-/** Environment variables the service reads; validated once at start so a typo fails loudly. */
-class Environment {
+const toInt = () => Transform(({ value }) => (typeof value === 'string' ? Number(value) : value));
+
+/**
+ * Every environment variable the service reads, validated once at start so a typo fails loudly, naming the
+ * variable. Add new variables here (and to the README's configuration table), then map them in app-config.ts.
+ */
+export class Environment {
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -23,9 +27,10 @@ class Environment {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /** Relative paths are relative to the project folder (not the working directory). */
   @IsOptional()
   @IsString()
-  DATA_DIR = './data';
+  DATA_DIR = 'data';
 
   @IsOptional()
   @IsString()
@@ -39,7 +44,7 @@ class Environment {
   })
   LEADHUB_BOOTSTRAP_KEY?: string;
 
-  /** Encrypts stored secrets (see SecretBox); checked here so a bad value fails before anything starts. */
+  /** Encrypts stored secrets (see SecretBox). */
   @IsOptional()
   @IsString()
   @Matches(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
@@ -48,53 +53,69 @@ class Environment {
   LEADHUB_SECRET_KEY?: string;
 
   @IsOptional()
+  @IsIn(['0', '1'], { message: 'LEADHUB_ALLOW_PRIVATE_URLS must be 0 or 1' })
+  LEADHUB_ALLOW_PRIVATE_URLS = '0';
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(0)
+  LEADHUB_KEY_CACHE_TTL_MS = 5_000;
+
+  @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Unset: pretty when stdout is a terminal, JSON otherwise. */
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true })
+  @IsIn(['pretty', 'json'])
+  LOG_FORMAT?: 'pretty' | 'json';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'APP_URL must be an http(s) URL' })
   APP_URL?: string;
 
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(100)
   DB_QUERY_TIMEOUT_MS = 10_000;
 
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(0)
+  @Max(65535)
   EMBEDDED_PG_PORT = 0;
 
-  /** The automation engine (src/engine/engine-config.ts reads these): 0 turns the in-process worker off. */
+  /** The automation engine: 0 turns the in-process worker off. */
   @IsOptional()
-  @IsIn(['0', '1'])
-  LEADHUB_WORKER?: string;
+  @IsIn(['0', '1'], { message: 'LEADHUB_WORKER must be 0 or 1' })
+  LEADHUB_WORKER = '1';
 
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(1)
-  LEADHUB_WORKER_POLL_MS?: number;
+  LEADHUB_WORKER_POLL_MS = 1000;
 
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(1)
-  LEADHUB_WEBHOOK_BACKOFF_MS?: number;
+  LEADHUB_WEBHOOK_BACKOFF_MS = 30_000;
 
   @IsOptional()
-  @Transform(({ value }) => Number(value))
+  @toInt()
   @IsInt()
   @Min(100)
-  LEADHUB_WEBHOOK_TIMEOUT_MS?: number;
+  LEADHUB_WEBHOOK_TIMEOUT_MS = 10_000;
 
   /** Runs + events one change made through the API may cause through automations (src/engine). */
   @IsOptional()
@@ -134,41 +155,17 @@ class Environment {
   @IsOptional()
   @IsUrl(BASE_URL, { message: 'LEADHUB_MAILGUN_EU_API_URL must be an http(s) URL' })
   LEADHUB_MAILGUN_EU_API_URL?: string;
-}
 
-export interface AppConfig {
-  port: number;
-  host: string;
-  databaseUrl?: string;
-  dataDir: string;
-  redisUrl?: string;
-  bootstrapKey?: string;
-  logLevel: string;
-  appUrl?: string;
-  queryTimeoutMs: number;
-  bodyLimitBytes: number;
-  embeddedPgPort: number;
-}
+  /** Set: GET /metrics serves Prometheus metrics to `Authorization: Bearer <token>`; unset: no /metrics. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
+  METRICS_TOKEN?: string;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = plainToInstance(Environment, present, { exposeDefaultValues: true });
-  const errors = validateSync(parsed, { whitelist: false });
-  if (errors.length) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-    throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  return {
-    port: parsed.PORT,
-    host: parsed.HOST,
-    databaseUrl: parsed.DATABASE_URL,
-    dataDir: resolve(parsed.DATA_DIR),
-    redisUrl: parsed.REDIS_URL,
-    bootstrapKey: parsed.LEADHUB_BOOTSTRAP_KEY,
-    logLevel: parsed.LOG_LEVEL,
-    appUrl: parsed.APP_URL?.replace(/\/+$/, ''),
-    queryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
-    bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    embeddedPgPort: parsed.EMBEDDED_PG_PORT,
-  };
+  /** SIGTERM: how long in-flight requests and the worker's batch may take before the process exits anyway. */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(100)
+  SHUTDOWN_TIMEOUT_MS = 15_000;
 }

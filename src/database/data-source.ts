@@ -32,15 +32,41 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions & { typ
 }
 
 /** Runs pending migrations under an advisory lock, so several instances starting together migrate once. */
-export async function runMigrations(url: string): Promise<string[]> {
-  const ds = new DataSource({ ...dataSourceOptions({ url, queryTimeoutMs: 600_000 }), poolSize: 1 });
+export async function runMigrations(url: string, only?: readonly string[]): Promise<string[]> {
+  // `only`: up to the level of a backup being restored (its data is loaded, then the rest runs).
+  const migrations = only ? MIGRATIONS.filter((m) => only.includes(migrationName(m))) : MIGRATIONS;
+  const ds = new DataSource({
+    ...dataSourceOptions({ url, queryTimeoutMs: 600_000 }),
+    migrations,
+    poolSize: 2,
+  });
   await ds.initialize();
   try {
-    await ds.query('SELECT pg_advisory_lock(7142001)');
-    const done = await ds.runMigrations({ transaction: 'each' });
-    await ds.query('SELECT pg_advisory_unlock(7142001)');
-    return done.map((m) => m.name);
+    return await migrate(ds);
   } finally {
     await ds.destroy();
   }
+}
+
+/** Runs pending migrations on an open data source (the CLI's one connection pool), under the same lock. */
+export async function migrate(ds: DataSource): Promise<string[]> {
+  // The common case (nothing pending) takes no lock: one query.
+  if (!(await ds.showMigrations())) return [];
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(7142001)');
+    try {
+      const done = await ds.runMigrations({ transaction: 'each' });
+      return done.map((m) => m.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(7142001)');
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+export function migrationName(m: (typeof MIGRATIONS)[number]): string {
+  return new m().name ?? m.name;
 }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { CUSTOM_FIELD, type StoredAction } from '../automations/automation-definition';
 import type { Automation } from '../automations/automation.entity';
 import { SecretBox } from '../common/crypto/secret-box';
+import { AppConfig } from '../config/app-config';
 import { ApiException } from '../common/errors/api.exception';
 import { ApiValidationPipe } from '../common/validation/api-validation.pipe';
 import { UpdateLeadDto } from '../leads/dto/lead.dto';
@@ -51,6 +52,7 @@ export class ActionExecutor {
   constructor(
     private readonly leads: LeadsService,
     private readonly box: SecretBox,
+    private readonly appConfig: AppConfig,
   ) {}
 
   async run(
@@ -71,7 +73,14 @@ export class ActionExecutor {
           continue;
         }
         if (action.type === 'send_email' || action.type === 'notify_slack') {
-          const { applied: done, delivery } = await integrationDelivery(m, this.box, action, lead, event);
+          const { applied: done, delivery } = await integrationDelivery(
+            m,
+            this.box,
+            this.appConfig.outsideServices,
+            action,
+            lead,
+            event,
+          );
           if (delivery) webhooks.push(delivery);
           applied.push(done);
           continue;

@@ -1,5 +1,7 @@
+import type { AppConfig } from '../config/app-config';
+
 /**
- * Settings of the automation engine, from the environment (validated with the rest in src/config/config.ts):
+ * Settings of the automation engine, from the configuration (src/config: environment variables):
  * - LEADHUB_WORKER=0 turns the in-process worker off (another instance sharing the database does the work);
  * - LEADHUB_WORKER_POLL_MS (default 1000): how often the worker looks for work it was not told about
  *   (events of other instances, deliveries due for a retry, work a crashed instance left);
@@ -32,6 +34,8 @@ export interface EngineConfig {
   deliveryConcurrency: number;
   deliveryHostConcurrency: number;
   deliveryWorkspaceConcurrency: number;
+  /** LEADHUB_ALLOW_PRIVATE_URLS: webhooks may go to private addresses. */
+  allowPrivateUrls: boolean;
 }
 
 /**
@@ -41,21 +45,24 @@ export const BACKOFF_STEPS = [1, 4, 20, 60, 120, 360, 1440];
 
 export const MAX_DEPTH = 5;
 
-export function engineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  const timeoutMs = positive(env.LEADHUB_WEBHOOK_TIMEOUT_MS, 10_000);
+export function engineConfig(
+  config: Pick<AppConfig, 'worker' | 'allowPrivateUrls' | 'engine'>,
+): EngineConfig {
+  const timeoutMs = config.worker.webhookTimeoutMs;
   return {
-    enabled: env.LEADHUB_WORKER !== '0',
-    pollMs: positive(env.LEADHUB_WORKER_POLL_MS, 1000),
+    enabled: config.worker.enabled,
+    pollMs: config.worker.pollMs,
     batchSize: 50,
     maxDepth: MAX_DEPTH,
-    chainBudget: positive(env.LEADHUB_AUTOMATION_CHAIN_BUDGET, 100),
-    backoffBaseMs: positive(env.LEADHUB_WEBHOOK_BACKOFF_MS, 30_000),
+    chainBudget: config.engine.chainBudget,
+    backoffBaseMs: config.worker.webhookBackoffMs,
     maxAttempts: BACKOFF_STEPS.length + 1,
     timeoutMs,
     leaseMs: timeoutMs + 50_000,
-    deliveryConcurrency: positive(env.LEADHUB_WEBHOOK_CONCURRENCY, 32),
-    deliveryHostConcurrency: positive(env.LEADHUB_WEBHOOK_HOST_CONCURRENCY, 4),
-    deliveryWorkspaceConcurrency: positive(env.LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY, 8),
+    deliveryConcurrency: config.engine.webhookConcurrency,
+    deliveryHostConcurrency: config.engine.webhookHostConcurrency,
+    deliveryWorkspaceConcurrency: config.engine.webhookWorkspaceConcurrency,
+    allowPrivateUrls: config.allowPrivateUrls,
   };
 }
 
@@ -63,9 +70,4 @@ export function engineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig
 export function retryDelayMs(config: EngineConfig, attempts: number): number | undefined {
   if (attempts >= config.maxAttempts) return undefined;
   return config.backoffBaseMs * BACKOFF_STEPS[attempts - 1];
-}
-
-function positive(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
 }

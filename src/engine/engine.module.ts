@@ -8,6 +8,7 @@ import { ActionExecutor } from './action-executor';
 import { AutomationRun } from './automation-run.entity';
 import { AutomationRunner } from './automation-runner';
 import { AutomationRunsController } from './automation-runs.controller';
+import { AppConfig } from '../config/app-config';
 import { ENGINE_CONFIG } from './engine.tokens';
 import { engineConfig } from './engine-config';
 import { EngineWorker } from './engine-worker';
@@ -30,7 +31,7 @@ import { WebhookDeliveries } from './webhook-deliveries';
   ],
   controllers: [AutomationRunsController],
   providers: [
-    { provide: ENGINE_CONFIG, useFactory: () => engineConfig() },
+    { provide: ENGINE_CONFIG, useFactory: (config: AppConfig) => engineConfig(config), inject: [AppConfig] },
     ActionExecutor,
     AutomationRunner,
     RunLogService,

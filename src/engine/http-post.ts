@@ -33,10 +33,11 @@ export async function postGuarded(
   headers: Record<string, string | number>,
   body: string,
   timeoutMs: number,
+  allowPrivate = false,
 ): Promise<HttpAnswer> {
   let target: { url: URL; addresses: string[] };
   try {
-    target = await resolvePublicUrl(url);
+    target = await resolvePublicUrl(url, { allowPrivate });
   } catch (err) {
     if (err instanceof UnsafeUrlError)
       throw new DeliveryFailure(`URL refused: ${err.message}`, err.reason === 'unresolvable');

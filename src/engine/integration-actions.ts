@@ -5,7 +5,7 @@ import { renderTemplate } from '../automations/templates';
 import type { SecretBox } from '../common/crypto/secret-box';
 import { isoTimestamp } from '../common/time';
 import type { StoredConfig } from '../integrations/integration-config';
-import { outsideServices } from '../integrations/outside-services';
+import type { OutsideServices } from '../integrations/outside-services';
 import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
 import type { AppliedAction } from './automation-run.entity';
 import type { PendingWebhook } from './action-executor';
@@ -24,6 +24,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export async function integrationDelivery(
   m: EntityManager,
   box: SecretBox,
+  services: OutsideServices,
   action: IntegrationAction,
   lead: LeadRecord,
   event: ClaimedEvent,
@@ -73,7 +74,7 @@ export async function integrationDelivery(
   };
   if (action.text) payload.text = renderTemplate(action.text, view, 'plain');
   if (action.html) payload.html = renderTemplate(action.html, view, 'html');
-  const mailgun = outsideServices().mailgunUrl[row.config.region === 'eu' ? 'eu' : 'us'];
+  const mailgun = services.mailgunUrl[row.config.region === 'eu' ? 'eu' : 'us'];
   const url = `${mailgun}/v3/${encodeURIComponent(String(row.config.domain))}/messages`;
   return {
     applied: { ...base, to, delivery_id: common.id },

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_VERSION } from '../common/app-version';
 import { SecretBox } from '../common/crypto/secret-box';
+import { AppConfig } from '../config/app-config';
 import { Integration } from '../integrations/integration.entity';
 import { IntegrationsService } from '../integrations/integrations.service';
-import { outsideServices } from '../integrations/outside-services';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
 import { failureOf, postGuarded, requestTrusted } from './http-post';
@@ -37,6 +37,7 @@ export class OutboundSenders {
     private readonly db: DataSource,
     private readonly box: SecretBox,
     private readonly integrations: IntegrationsService,
+    private readonly appConfig: AppConfig,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -49,6 +50,7 @@ export class OutboundSenders {
         body: JSON.stringify(d.payload),
         secret: d.secret === null ? null : this.box.decrypt(d.secret),
         timeoutMs: this.config.timeoutMs,
+        allowPrivate: this.config.allowPrivateUrls,
       });
     const config = await this.configOf(d);
     switch (d.kind) {
@@ -83,7 +85,7 @@ export class OutboundSenders {
   /** Mailgun's messages API: a form POST with basic auth `api:<key>` to the domain's region. */
   private async mailgun(d: OutboundDelivery, config: Record<string, unknown>): Promise<number> {
     const domain = String(config.domain);
-    const base = outsideServices().mailgunUrl[config.region === 'eu' ? 'eu' : 'us'];
+    const base = this.appConfig.outsideServices.mailgunUrl[config.region === 'eu' ? 'eu' : 'us'];
     const message = d.payload as { to: string; subject: string; text?: string; html?: string };
     const form = new URLSearchParams({
       from: typeof config.from_email === 'string' ? config.from_email : `leadhub@${domain}`,
@@ -119,6 +121,7 @@ export class OutboundSenders {
       { 'Content-Type': 'application/json', 'User-Agent': `LeadHub/${APP_VERSION}` },
       body,
       this.config.timeoutMs,
+      this.config.allowPrivateUrls,
     );
     if (answer.status >= 200 && answer.status < 300) return answer.status;
     // Slack names the problem in a word (invalid_payload, no_service, channel_not_found…).

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Automation } from '../automations/automation.entity';
@@ -6,6 +6,7 @@ import { findInWorkspace } from '../common/crud/workspace-scope';
 import type { Page } from '../common/pagination/paginated-response';
 import type { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import { isoTimestamp } from '../common/time';
+import { MetricsService } from '../metrics/metrics.service';
 import { AutomationRun, type AppliedAction, type CutReason, type RunStatus } from './automation-run.entity';
 import type { AutomationRunResponse } from './dto/automation-run.response';
 
@@ -28,6 +29,7 @@ export class RunLogService {
   constructor(
     @InjectRepository(AutomationRun) private readonly runs: Repository<AutomationRun>,
     @InjectRepository(Automation) private readonly automations: Repository<Automation>,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Inserts a run in the worker's transaction; returns its id. */
@@ -50,6 +52,7 @@ export class RunLogService {
         r.cutReason ?? null,
       ],
     );
+    this.metrics?.automationRuns.inc({ status: r.status });
     return String(row.id);
   }
 

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { MetricsService } from '../metrics/metrics.service';
 import type { PendingWebhook } from './action-executor';
 import { ENGINE_CONFIG } from './engine.tokens';
 import { type EngineConfig, retryDelayMs } from './engine-config';
@@ -47,6 +48,7 @@ export class WebhookDeliveries {
     private readonly runLog: RunLogService,
     private readonly senders: OutboundSenders,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Stores deliveries in the caller's transaction (`runId`: the run that asked for them, if any). */
@@ -160,6 +162,7 @@ export class WebhookDeliveries {
     try {
       const status = await this.senders.send(d);
       await this.settle(d, `status = 'delivered', last_status_code = $3, last_error = NULL`, [status]);
+      this.metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
     } catch (err) {
       if (err instanceof IntegrationGone) {
         await this.settle(d, `status = 'cancelled', last_error = $3`, [err.message]);
@@ -177,8 +180,10 @@ export class WebhookDeliveries {
            last_status_code = $3, last_error = $4`,
           [failure.statusCode, failure.message, delay],
         );
+        this.metrics?.webhookDeliveries.inc({ outcome: 'retry' });
         return;
       }
+      this.metrics?.webhookDeliveries.inc({ outcome: 'failed' });
       const settled = await this.settle(d, `status = 'failed', last_status_code = $3, last_error = $4`, [
         failure.statusCode,
         failure.message,

@@ -12,6 +12,8 @@ export interface WebhookRequest {
   /** The signing secret in plaintext; none → no X-LeadHub-Signature header. */
   secret: string | null;
   timeoutMs: number;
+  /** LEADHUB_ALLOW_PRIVATE_URLS. */
+  allowPrivate?: boolean;
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`. */
@@ -34,7 +36,7 @@ export async function sendWebhook(req: WebhookRequest): Promise<number> {
     'X-LeadHub-Delivery': req.deliveryId,
   };
   if (req.secret !== null) headers['X-LeadHub-Signature'] = signature(req.secret, req.body);
-  const { status } = await postGuarded(req.url, headers, req.body, req.timeoutMs);
+  const { status } = await postGuarded(req.url, headers, req.body, req.timeoutMs, req.allowPrivate);
   if (status >= 200 && status < 300) return status;
   throw new DeliveryFailure(`HTTP ${status}`, status >= 500, status);
 }

@@ -1,6 +1,6 @@
 import { SecretBox } from '../common/crypto/secret-box';
 import { FieldErrors } from '../common/errors/api.exception';
-import { publicUrlProblem } from '../common/net/ssrf-guard';
+import { publicUrlProblem, type UrlPolicy } from '../common/net/ssrf-guard';
 import { ConfigField, IntegrationType, MAPPABLE_FIELDS } from './integration-types';
 
 /** A config as stored: plain values, secret fields as SecretBox tokens. */
@@ -24,6 +24,7 @@ export async function prepareConfig(
   submitted: unknown,
   stored: StoredConfig | undefined,
   box: SecretBox,
+  policy: UrlPolicy = {},
 ): Promise<{ config: StoredConfig; errors: FieldErrors }> {
   const errors: FieldErrors = {};
   const config: StoredConfig = {};
@@ -53,14 +54,19 @@ export async function prepareConfig(
         ];
       continue;
     }
-    const problem = await checkValue(f, value, path);
+    const problem = await checkValue(f, value, path, policy);
     if (problem) errors[path] = [problem];
     else config[f.name] = f.secret ? box.encrypt(value as string) : (value as ConfigValue);
   }
   return { config, errors };
 }
 
-async function checkValue(f: ConfigField, value: unknown, path: string): Promise<string | undefined> {
+async function checkValue(
+  f: ConfigField,
+  value: unknown,
+  path: string,
+  policy: UrlPolicy,
+): Promise<string | undefined> {
   switch (f.type) {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `The ${path} field must be a boolean.`;
@@ -74,7 +80,7 @@ async function checkValue(f: ConfigField, value: unknown, path: string): Promise
     case 'url':
       if (typeof value !== 'string') return `The ${path} field must be a string.`;
       if (value.length > MAX_URL) return `The ${path} field must not be longer than ${MAX_URL} characters.`;
-      return publicUrlProblem(value, path);
+      return publicUrlProblem(value, path, policy);
     case 'string_list':
       return listProblem(f, value, path);
     case 'string_map':

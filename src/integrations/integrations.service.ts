@@ -10,6 +10,7 @@ import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import { CreateIntegrationDto, IntegrationFiltersDto, UpdateIntegrationDto } from './dto/integration.dto';
 import { IntegrationResponse, IntegrationTypeResponse } from './dto/integration.response';
+import { AppConfig } from '../config/app-config';
 import { prepareConfig, maskConfig, StoredConfig } from './integration-config';
 import { INTEGRATION_TYPES, integrationType, IntegrationType } from './integration-types';
 import { Integration } from './integration.entity';
@@ -27,6 +28,7 @@ export class IntegrationsService {
   constructor(
     @InjectRepository(Integration) private readonly integrations: Repository<Integration>,
     private readonly box: SecretBox,
+    private readonly appConfig: AppConfig,
   ) {}
 
   types(): IntegrationTypeResponse[] {
@@ -119,7 +121,9 @@ export class IntegrationsService {
   });
 
   private async config(type: IntegrationType, submitted: unknown, stored: StoredConfig | undefined) {
-    const { config, errors } = await prepareConfig(type, submitted, stored, this.box);
+    const { config, errors } = await prepareConfig(type, submitted, stored, this.box, {
+      allowPrivate: this.appConfig.allowPrivateUrls,
+    });
     if (Object.keys(errors).length) throw ApiException.validation(errors as FieldErrors);
     return config;
   }

@@ -2,7 +2,7 @@
  * Base URLs of the outside services integrations call, from the environment (validated in
  * src/config/config.ts), defaulting to the real services. They are the operator's choice, so calls to them
  * are not put through the SSRF guard (tests point them at local fakes); URLs tenants enter always are.
- * Read at call time, like LEADHUB_ALLOW_PRIVATE_URLS.
+ * Read once at start into AppConfig (`outsideServices`).
  */
 export interface OutsideServices {
   /** Graph API root including its version: `GET {graph}/{leadgen_id}`. */
@@ -17,7 +17,9 @@ export const OUTSIDE_SERVICE_DEFAULTS = {
   LEADHUB_MAILGUN_EU_API_URL: 'https://api.eu.mailgun.net',
 } as const;
 
-export function outsideServices(env: NodeJS.ProcessEnv = process.env): OutsideServices {
+export function outsideServices(
+  env: Partial<Record<keyof typeof OUTSIDE_SERVICE_DEFAULTS, string>> = {},
+): OutsideServices {
   const read = (name: keyof typeof OUTSIDE_SERVICE_DEFAULTS) =>
     (env[name] || OUTSIDE_SERVICE_DEFAULTS[name]).replace(/\/+$/, '');
   return {

@@ -1,18 +1,15 @@
 import { seedRecords } from '../resources/automation-fixtures';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, waitFor } from './engine-support';
+import { api, engineTestConfig, waitFor } from './engine-support';
 
 describe('automation engine: actions', () => {
   let t: TestApp;
-  let restore: () => void;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
-    t = await TestApp.start();
+    t = await TestApp.start({ config: engineTestConfig() });
   });
   afterAll(async () => {
     await t.close();
-    restore();
   });
 
   it('applies every lead action through the lead service, recording events one level deeper', async () => {

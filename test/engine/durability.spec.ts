@@ -1,26 +1,24 @@
 import { Client } from 'pg';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, Receiver, waitFor } from './engine-support';
+import { api, engineTestConfig, Receiver, waitFor } from './engine-support';
 
 describe('automation engine: durability and several workers', () => {
-  let restore: () => void;
   let receiver: Receiver;
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    restore = engineTestEnv();
     receiver = await Receiver.start();
   });
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
     await receiver.close();
-    restore();
   });
 
   const start = async (o: { databaseUrl?: string; worker: boolean }) => {
-    if (o.worker) delete process.env.LEADHUB_WORKER;
-    else process.env.LEADHUB_WORKER = '0';
-    const app = await TestApp.start({ databaseUrl: o.databaseUrl });
+    const app = await TestApp.start({
+      databaseUrl: o.databaseUrl,
+      config: engineTestConfig({ worker: o.worker }),
+    });
     apps.push(app);
     return app;
   };

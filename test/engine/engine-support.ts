@@ -1,23 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AppConfig } from '../../src/config/app-config';
 import type { TestApp } from '../support/test-app';
 
 /** The engine's settings for these tests: local receivers allowed, fast polls and retries. */
-export function engineTestEnv(): () => void {
-  const saved = { ...process.env };
-  process.env.LEADHUB_ALLOW_PRIVATE_URLS = '1';
-  process.env.LEADHUB_WORKER_POLL_MS = '100';
-  process.env.LEADHUB_WEBHOOK_BACKOFF_MS = '20';
-  delete process.env.LEADHUB_WORKER;
-  return () => {
-    for (const k of [
-      'LEADHUB_ALLOW_PRIVATE_URLS',
-      'LEADHUB_WORKER_POLL_MS',
-      'LEADHUB_WEBHOOK_BACKOFF_MS',
-      'LEADHUB_WORKER',
-    ])
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
+export function engineTestConfig(o: { worker?: boolean } = {}): Partial<AppConfig> {
+  return {
+    allowPrivateUrls: true,
+    worker: { enabled: o.worker ?? true, pollMs: 100, webhookBackoffMs: 20, webhookTimeoutMs: 10_000 },
   };
 }
 

@@ -1,6 +1,6 @@
 import { EngineWorker } from '../../src/engine/engine-worker';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, waitFor } from './engine-support';
+import { api, engineTestConfig, waitFor } from './engine-support';
 
 /** Six actions that each change the lead, so each records at least one lead.updated event. */
 const TOGGLES = [
@@ -16,15 +16,12 @@ const BUDGET = 100; // LEADHUB_AUTOMATION_CHAIN_BUDGET's default
 
 describe('automation engine: the work one change causes is bounded (chain budget)', () => {
   let t: TestApp;
-  let restore: () => void;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
-    t = await TestApp.start();
+    t = await TestApp.start({ config: engineTestConfig() });
   });
   afterAll(async () => {
     await t.close();
-    restore();
   });
 
   it('one PATCH matching automations with 6 lead-changing actions on lead.updated: bounded runs and events, the rest cut', async () => {
@@ -77,16 +74,13 @@ describe('automation engine: the work one change causes is bounded (chain budget
 
 describe('automation engine: a workspace with a backlog does not delay another one beyond one batch', () => {
   let t: TestApp;
-  let restore: () => void;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
-    process.env.LEADHUB_WORKER = '0'; // batches are run one by one below
-    t = await TestApp.start();
+    // batches are run one by one below
+    t = await TestApp.start({ config: engineTestConfig({ worker: false }) });
   });
   afterAll(async () => {
     await t.close();
-    restore();
   });
 
   it('the next batch takes the other workspace’s event, whatever the backlog ahead of it', async () => {

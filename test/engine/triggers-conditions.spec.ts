@@ -1,18 +1,15 @@
 import { seedPipeline } from '../support/leads';
 import { TestApp } from '../support/test-app';
-import { api, email, engineTestEnv, waitFor } from './engine-support';
+import { api, email, engineTestConfig, waitFor } from './engine-support';
 
 describe('automation engine: triggers and conditions', () => {
   let t: TestApp;
-  let restore: () => void;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
-    t = await TestApp.start();
+    t = await TestApp.start({ config: engineTestConfig() });
   });
   afterAll(async () => {
     await t.close();
-    restore();
   });
 
   it('fires on every trigger type; the runs are listed newest first and counted', async () => {

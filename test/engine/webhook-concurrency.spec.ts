@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, Receiver, waitFor } from './engine-support';
+import { api, engineTestConfig, Receiver, waitFor } from './engine-support';
 
 /** A receiver that reads each request and never answers (until closed). */
 class BlackHole {
@@ -37,16 +37,17 @@ const PATIENCE_MS = 40_000;
 describe('webhook deliveries: a receiver that never answers only slows itself', () => {
   jest.setTimeout(90_000);
   let t: TestApp;
-  let restore: () => void;
   let hole: BlackHole;
   let fast: Receiver;
   const timeout = process.env.LEADHUB_WEBHOOK_TIMEOUT_MS;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
+    const config = engineTestConfig();
     // Far longer than the test: a delivery delayed behind the stalled ones would make it time out.
     process.env.LEADHUB_WEBHOOK_TIMEOUT_MS = '120000';
-    t = await TestApp.start();
+    t = await TestApp.start({
+      config: { ...config, worker: { ...config.worker!, webhookTimeoutMs: 120_000 } },
+    });
     hole = await BlackHole.start();
     fast = await Receiver.start();
   });
@@ -54,7 +55,6 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
     await hole.close(); // the stalled deliveries fail now, so the worker stops at once
     await t.close();
     await fast.close();
-    restore();
     if (timeout === undefined) delete process.env.LEADHUB_WEBHOOK_TIMEOUT_MS;
     else process.env.LEADHUB_WEBHOOK_TIMEOUT_MS = timeout;
   });

@@ -1,25 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, Receiver, waitFor } from './engine-support';
+import { api, engineTestConfig, Receiver, waitFor } from './engine-support';
 
 const SECRET = 'whsec_engine_test_0123456789';
 
 describe('automation engine: webhooks', () => {
   let t: TestApp;
   let receiver: Receiver;
-  let restore: () => void;
   let a: ReturnType<typeof api>;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
-    t = await TestApp.start();
+    t = await TestApp.start({ config: engineTestConfig() });
     receiver = await Receiver.start();
     a = api(t, await (await t.workspace('hooks')).key());
   });
   afterAll(async () => {
     await t.close();
     await receiver.close();
-    restore();
   });
 
   const deliveries = (runId: number) =>

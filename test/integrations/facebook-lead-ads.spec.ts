@@ -1,4 +1,5 @@
-import { engineTestEnv, waitFor } from '../engine/engine-support';
+import { engineTestConfig, waitFor } from '../engine/engine-support';
+import { outsideServices } from '../../src/integrations/outside-services';
 import { FakeGraph } from '../support/outside-fakes';
 import { TestApp } from '../support/test-app';
 import { createIntegration, deliveries, hubSignature, leadgenBody, pathOf } from './integration-support';
@@ -12,23 +13,20 @@ describe('Facebook Lead Ads receiver', () => {
   let t: TestApp;
   let graph: FakeGraph;
   let key: string;
-  let restore: () => void;
-  let saved: string | undefined;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
     graph = await new FakeGraph(PAGE_TOKEN).listen();
-    saved = process.env.LEADHUB_FACEBOOK_GRAPH_URL;
-    process.env.LEADHUB_FACEBOOK_GRAPH_URL = graph.baseUrl;
-    t = await TestApp.start();
+    t = await TestApp.start({
+      config: {
+        ...engineTestConfig(),
+        outsideServices: outsideServices({ LEADHUB_FACEBOOK_GRAPH_URL: graph.baseUrl }),
+      },
+    });
     key = await (await t.workspace('fb')).key();
   });
   afterAll(async () => {
     await t.close();
     await graph.close();
-    if (saved === undefined) delete process.env.LEADHUB_FACEBOOK_GRAPH_URL;
-    else process.env.LEADHUB_FACEBOOK_GRAPH_URL = saved;
-    restore();
   });
 
   const facebook = (k = key, extra: Record<string, unknown> = {}) =>

@@ -60,16 +60,8 @@ describe('integration configs', () => {
         /^http:\/\/127\.0\.0\.1(:\d+)?\/api\/v1\/receivers\/google-ads\/[0-9a-f]{64}$/,
       ),
     });
-    // Behind a proxy, APP_URL is the public base the URL is built on (the path stays the same).
-    process.env.APP_URL = 'https://leads.example.com/';
-    try {
-      const shown = await t.get(`/api/v1/integrations/${g.body.data.id}`, { key });
-      expect(shown.body.data.receiver_url).toBe(
-        `https://leads.example.com${new URL(g.body.data.receiver_url).pathname}`,
-      );
-    } finally {
-      delete process.env.APP_URL;
-    }
+    const shown = await t.get(`/api/v1/integrations/${g.body.data.id}`, { key });
+    expect(new URL(shown.body.data.receiver_url).pathname).toBe(new URL(g.body.data.receiver_url).pathname);
     const m = await create({
       type: 'mailgun',
       name: 'M',

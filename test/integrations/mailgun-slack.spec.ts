@@ -1,4 +1,5 @@
-import { api, engineTestEnv, waitFor } from '../engine/engine-support';
+import { api, engineTestConfig, waitFor } from '../engine/engine-support';
+import { outsideServices } from '../../src/integrations/outside-services';
 import { FakeMailgun, FakeSlack } from '../support/outside-fakes';
 import { TestApp } from '../support/test-app';
 import { createIntegration, deliveries } from './integration-support';
@@ -12,26 +13,25 @@ describe('send_email (Mailgun) and notify_slack (Slack) actions', () => {
   let eu: FakeMailgun;
   let slack: FakeSlack;
   let key: string;
-  let restore: () => void;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
-    restore = engineTestEnv();
     us = await new FakeMailgun(MAILGUN_KEY).listen();
     eu = await new FakeMailgun(MAILGUN_KEY).listen();
     slack = await new FakeSlack().listen();
-    process.env.LEADHUB_MAILGUN_API_URL = us.origin;
-    process.env.LEADHUB_MAILGUN_EU_API_URL = eu.origin;
-    t = await TestApp.start();
+    t = await TestApp.start({
+      config: {
+        ...engineTestConfig(),
+        outsideServices: outsideServices({
+          LEADHUB_MAILGUN_API_URL: us.origin,
+          LEADHUB_MAILGUN_EU_API_URL: eu.origin,
+        }),
+      },
+    });
     key = await (await t.workspace('mail')).key();
   });
   afterAll(async () => {
     await t.close();
     await Promise.all([us.close(), eu.close(), slack.close()]);
-    for (const k of ['LEADHUB_MAILGUN_API_URL', 'LEADHUB_MAILGUN_EU_API_URL'])
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    restore();
   });
 
   const mailgun = (k = key, config: Record<string, unknown> = {}) =>
@@ -225,7 +225,7 @@ describe('send_email (Mailgun) and notify_slack (Slack) actions', () => {
   });
 
   it('posts escaped, templated text to the Slack webhook, retrying while Slack fails', async () => {
-    process.env.LEADHUB_ALLOW_PRIVATE_URLS = '1'; // the fake listens on 127.0.0.1 (a tenant URL: guarded)
+    // The fake listens on 127.0.0.1: a tenant URL, guarded, allowed by engineTestConfig (allowPrivateUrls).
     const s = await createIntegration(t, key, 'slack', {
       webhook_url: slack.hookUrl('/services/T1/B1/abc'),
       channel: '#sales',

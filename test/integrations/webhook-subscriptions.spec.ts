@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { api, engineTestEnv, Receiver, waitFor } from '../engine/engine-support';
+import { api, engineTestConfig, Receiver, waitFor } from '../engine/engine-support';
 import { TestApp } from '../support/test-app';
 import { createIntegration, deliveries } from './integration-support';
 
@@ -9,18 +9,15 @@ describe('webhook subscriptions (REST hooks)', () => {
   let t: TestApp;
   let receiver: Receiver;
   let key: string;
-  let restore: () => void;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
     receiver = await Receiver.start();
-    t = await TestApp.start();
+    t = await TestApp.start({ config: engineTestConfig() });
     key = await (await t.workspace('subs')).key();
   });
   afterAll(async () => {
     await t.close();
     await receiver.close();
-    restore();
   });
 
   const subscribe = (path: string, eventTypes: string[], k = key, extra: Record<string, unknown> = {}) =>

@@ -51,7 +51,11 @@ describe('platform: health, auth, scopes, errors', () => {
 
   it('401 for an expired key', async () => {
     const ws = await t.workspace('expired-ws');
-    const expired = await ws.key(['*'], { expiresAt: new Date(Date.now() - 1000) });
+    // The service refuses a past expiry: the key expires after creation.
+    const expired = await ws.key(['*'], { expiresAt: new Date(Date.now() + 60_000) });
+    await t.sql(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE workspace_id = $1`, [
+      ws.id,
+    ]);
     expect((await t.get('/api/v1/tags', { key: expired })).status).toBe(401);
   });
 

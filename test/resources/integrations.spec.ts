@@ -1,3 +1,4 @@
+import { AppConfig } from '../../src/config/app-config';
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../../src/common/crypto/secret-box';
 import { IntegrationsService } from '../../src/integrations/integrations.service';
@@ -201,7 +202,7 @@ describe('integrations', () => {
   });
 
   describe('URL fields are guarded against SSRF', () => {
-    afterEach(() => delete process.env.LEADHUB_ALLOW_PRIVATE_URLS);
+    afterEach(() => (t.app.get(AppConfig).allowPrivateUrls = false));
 
     it.each([
       'http://127.0.0.1/hook',
@@ -236,7 +237,7 @@ describe('integrations', () => {
         (await create({ type: 'webhook', name: 'pub', config: { ...HOOK, url: 'https://93.184.215.14/x' } }))
           .status,
       ).toBe(201);
-      process.env.LEADHUB_ALLOW_PRIVATE_URLS = '1';
+      t.app.get(AppConfig).allowPrivateUrls = true; // as LEADHUB_ALLOW_PRIVATE_URLS=1 would
       expect(
         (await create({ type: 'webhook', name: 'lan', config: { ...HOOK, url: 'http://127.0.0.1:8080/x' } }))
           .status,

@@ -8,23 +8,25 @@ describe('SecretBox', () => {
   const hex = 'a'.repeat(64);
 
   it('takes LEADHUB_SECRET_KEY as 64 hex characters or base64 of 32 bytes, and refuses anything else', () => {
-    expect(loadSecretKey({ LEADHUB_SECRET_KEY: hex })).toEqual(Buffer.alloc(32, 0xaa));
+    expect(loadSecretKey({ secretKey: hex, dataDir: '/nonexistent' })).toEqual(Buffer.alloc(32, 0xaa));
     const b64 = Buffer.alloc(32, 7).toString('base64');
-    expect(loadSecretKey({ LEADHUB_SECRET_KEY: b64 })).toEqual(Buffer.alloc(32, 7));
-    expect(loadSecretKey({ LEADHUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64url') })).toEqual(
-      Buffer.alloc(32, 7),
-    );
+    expect(loadSecretKey({ secretKey: b64, dataDir: '/nonexistent' })).toEqual(Buffer.alloc(32, 7));
+    expect(
+      loadSecretKey({ secretKey: Buffer.alloc(32, 7).toString('base64url'), dataDir: '/nonexistent' }),
+    ).toEqual(Buffer.alloc(32, 7));
     for (const bad of ['short', 'a'.repeat(63), Buffer.alloc(16).toString('base64'), 'z'.repeat(64)])
-      expect(() => loadSecretKey({ LEADHUB_SECRET_KEY: bad })).toThrow(/LEADHUB_SECRET_KEY must be 32 bytes/);
+      expect(() => loadSecretKey({ secretKey: bad, dataDir: '/nonexistent' })).toThrow(
+        /LEADHUB_SECRET_KEY must be 32 bytes/,
+      );
   });
 
   it('generates the key once into DATA_DIR/secret.key with mode 0600 when none is configured', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'leadhub-key-')), 'data');
-    const first = loadSecretKey({ DATA_DIR: dir });
+    const first = loadSecretKey({ dataDir: dir });
     expect(first).toHaveLength(32);
     const file = join(dir, 'secret.key');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadSecretKey({ DATA_DIR: dir })).toEqual(first);
+    expect(loadSecretKey({ dataDir: dir })).toEqual(first);
     expect(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')).toEqual(first);
   });
 
@@ -45,8 +47,6 @@ describe('SecretBox', () => {
 });
 
 describe('SSRF guard', () => {
-  afterEach(() => delete process.env.LEADHUB_ALLOW_PRIVATE_URLS);
-
   it.each([
     ['127.0.0.1', false],
     ['10.1.2.3', false],
@@ -74,16 +74,16 @@ describe('SSRF guard', () => {
     expect(isPublicAddress(ip)).toBe(expected);
   });
 
-  it('rejects other schemes, private literals and hosts resolving to loopback; honours the opt-out at call time', async () => {
+  it('rejects other schemes, private literals and hosts resolving to loopback; honours the opt-out', async () => {
     await expect(assertPublicUrl('ftp://8.8.8.8/')).rejects.toMatchObject({ reason: 'scheme' });
     await expect(assertPublicUrl('http://[::1]:8080/')).rejects.toBeInstanceOf(UnsafeUrlError);
     await expect(assertPublicUrl('http://localhost/')).rejects.toMatchObject({ reason: 'private' });
     await expect(assertPublicUrl('http://0x7f.1/')).rejects.toMatchObject({ reason: 'private' });
     await expect(assertPublicUrl('https://8.8.8.8/hook')).resolves.toBeUndefined();
-    process.env.LEADHUB_ALLOW_PRIVATE_URLS = '1';
-    await expect(assertPublicUrl('http://localhost/')).resolves.toBeUndefined();
-    await expect(assertPublicUrl('file:///etc/passwd')).rejects.toMatchObject({ reason: 'scheme' });
-    await expect(assertPublicUrl('http://no-such-host.invalid/')).rejects.toMatchObject({
+    const allow = { allowPrivate: true };
+    await expect(assertPublicUrl('http://localhost/', allow)).resolves.toBeUndefined();
+    await expect(assertPublicUrl('file:///etc/passwd', allow)).rejects.toMatchObject({ reason: 'scheme' });
+    await expect(assertPublicUrl('http://no-such-host.invalid/', allow)).rejects.toMatchObject({
       reason: 'unresolvable',
     });
   });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { TestApp } from '../support/test-app';
-import { api, engineTestEnv, waitFor } from '../engine/engine-support';
+import { api, engineTestConfig, waitFor } from '../engine/engine-support';
 
 /** Every class of address a webhook must not reach, as a URL host (literal, in the spellings URLs allow). */
 const REFUSED: [string, string][] = [
@@ -55,17 +55,13 @@ const REFUSED: [string, string][] = [
 describe('SSRF guard: every non-public destination is refused, when defined and when sent', () => {
   let t: TestApp;
   let key: string;
-  let restore: () => void;
 
   beforeAll(async () => {
-    restore = engineTestEnv();
-    delete process.env.LEADHUB_ALLOW_PRIVATE_URLS;
-    t = await TestApp.start();
+    t = await TestApp.start({ config: { ...engineTestConfig(), allowPrivateUrls: false } });
     key = await (await t.workspace('ssrf')).key();
   });
   afterAll(async () => {
     await t.close();
-    restore();
   });
 
   it.each(REFUSED)('422 for %s (%s): webhook integration and send_webhook action', async (_, host) => {

@@ -37,7 +37,7 @@ export class ServerProcess {
   static async start(env: Record<string, string>): Promise<ServerProcess> {
     const port = await freePort();
     const proc = spawn(process.execPath, [MAIN], {
-      env: { ...cleanEnv(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...cleanEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(proc, port);
@@ -59,6 +59,13 @@ export class ServerProcess {
     }
   }
 
+  /** Resolves with the exit code once the process ended (null when killed). */
+  exited(): Promise<number | null> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+      return Promise.resolve(this.proc.exitCode);
+    return new Promise((r) => this.proc.once('exit', (code) => r(code)));
+  }
+
   /** Stops it with a signal and resolves with the exit code (null when killed). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.proc.exitCode;
@@ -69,8 +76,8 @@ export class ServerProcess {
 }
 
 /** Runs `leadhub …` (the package's bin) and parses its --json output. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function cli(args: string[], env: Record<string, string>): Promise<any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--json'], {
     env: { ...cleanEnv(), ...env },
     timeout: 60_000,
@@ -78,10 +85,51 @@ export async function cli(args: string[], env: Record<string, string>): Promise<
   return JSON.parse(stdout);
 }
 
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `leadhub …` as typed (no --json added), with standard input and a working directory. */
+export function cliRun(
+  args: string[],
+  env: Record<string, string>,
+  o: { input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...cleanEnv(), ...env },
+      cwd: o.cwd ?? ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+export const PROJECT_ROOT = ROOT;
+
 /** The environment without the test run's database and Redis, so a child uses exactly what it is given. */
 function cleanEnv(): Record<string, string> {
   const env = { ...process.env } as Record<string, string>;
-  for (const k of ['DATABASE_URL', 'REDIS_URL', 'LEADHUB_BOOTSTRAP_KEY', 'DATA_DIR', 'LEADHUB_TEST_STATE'])
+  for (const k of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'LEADHUB_BOOTSTRAP_KEY',
+    'LEADHUB_SECRET_KEY',
+    'DATA_DIR',
+    'LEADHUB_TEST_STATE',
+  ])
     delete env[k];
   return env;
 }

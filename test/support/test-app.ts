@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
 import { createTestDatabase } from './db';
@@ -16,13 +17,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Skip the contract check (only for requests that are deliberately outside the document). */
   unchecked?: boolean;
+  /** Past the Prism proxy too (routes that are not in the API document, such as /metrics). */
+  direct?: boolean;
 }
 
 export interface TestResponse {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Record<string, string>;
-  /** The body as text (for non-JSON answers). */
+  /** The raw body (non-JSON responses such as /metrics). */
   text: string;
 }
 
@@ -30,6 +33,25 @@ export interface TestWorkspace {
   id: number;
   slug: string;
   key(scopes?: string[], opts?: { rateLimit?: number; expiresAt?: Date }): Promise<string>;
+}
+
+/**
+ * The app's configuration in tests: the defaults (never the developer's .env), silent, the run's secret key
+ * (global-setup), and the test's own settings.
+ */
+export function testConfig(
+  opts: { redisUrl?: string; queryTimeoutMs?: number; config?: Partial<AppConfig> } = {},
+): AppConfig {
+  return loadConfig(
+    { LEADHUB_SECRET_KEY: process.env.LEADHUB_SECRET_KEY },
+    {
+      logLevel: 'silent',
+      logFormat: 'json',
+      redisUrl: opts.redisUrl,
+      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
+      ...opts.config,
+    },
+  );
 }
 
 /** The real app on its own database; every response is checked against the committed OpenAPI document. */
@@ -50,18 +72,17 @@ export class TestApp {
   }
 
   static async start(
-    opts: { redisUrl?: string; databaseUrl?: string; queryTimeoutMs?: number } = {},
+    opts: {
+      redisUrl?: string;
+      databaseUrl?: string;
+      queryTimeoutMs?: number;
+      config?: Partial<AppConfig>;
+    } = {},
   ): Promise<TestApp> {
     const db = opts.databaseUrl
       ? { url: opts.databaseUrl, drop: async () => undefined }
       : await createTestDatabase();
-    const app = await createApp({
-      databaseUrl: db.url,
-      redisUrl: opts.redisUrl,
-      logLevel: 'silent',
-      swagger: false,
-      queryTimeoutMs: opts.queryTimeoutMs ?? 5000,
-    });
+    const app = await createApp({ config: testConfig(opts), databaseUrl: db.url, swagger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);
@@ -107,8 +128,10 @@ export class TestApp {
   }
 
   async call(method: string, url: string, o: CallOptions = {}): Promise<TestResponse> {
-    // Raw bodies are deliberately malformed: Prism would answer them itself, so they go to the app directly.
-    const target = this.prism && !o.raw ? this.prism.url : this.app.getHttpServer();
+    // Raw bodies are deliberately malformed and `direct` requests outside the document (/metrics): Prism would
+    // answer them itself, so they go to the app directly.
+    const viaPrism = this.prism && !o.raw && !o.direct;
+    const target = viaPrism ? this.prism!.url : this.app.getHttpServer();
     let req = request(target)[method.toLowerCase() as 'get'](url);
     if (o.key) req = req.set('Authorization', `Bearer ${o.key}`);
     for (const [k, v] of Object.entries(o.headers ?? {})) req = req.set(k, v);
@@ -121,7 +144,7 @@ export class TestApp {
       headers: res.headers as Record<string, string>,
       text: res.text,
     };
-    if (this.prism && !o.raw) {
+    if (viaPrism) {
       const found = PrismProxy.responseViolations(out.headers);
       if (found.length)
         throw new Error(

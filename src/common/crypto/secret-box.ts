@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { AppConfig } from '../../config/app-config';
 
 /**
  * Encrypts secrets at rest (integration credentials, webhook signing secrets) with AES-256-GCM.
@@ -25,7 +26,9 @@ export class SecretBox implements OnModuleInit {
   private readonly logger = new Logger('SecretBox');
   private key?: Buffer;
 
-  /** A box with a given key (tests, tools); the app's box loads its key from the environment. */
+  constructor(@Optional() private readonly config?: AppConfig) {}
+
+  /** A box with a given key (tests, tools); the app's box loads its key as the configuration says. */
   static withKey(key: Buffer): SecretBox {
     const box = new SecretBox();
     box.key = checkLength(key, 'key');
@@ -98,7 +101,9 @@ export class SecretBox implements OnModuleInit {
   }
 
   private keyBytes(): Buffer {
-    this.key ??= loadSecretKey(process.env, (m) => this.logger.warn(m));
+    if (this.key) return this.key;
+    if (!this.config) throw new SecretBoxError('no key configured');
+    this.key = loadSecretKey(this.config, (m) => this.logger.warn(m));
     return this.key;
   }
 }
@@ -120,12 +125,14 @@ export function parseSecretKey(text: string, source: string): Buffer {
   throw new Error(`${source} must be 32 bytes written as 64 hex characters or base64`);
 }
 
+export type SecretKeySource = Pick<AppConfig, 'secretKey' | 'dataDir' | 'databaseUrl'>;
+
 /** The key from LEADHUB_SECRET_KEY, else from `${DATA_DIR}/secret.key`, created once (0600) if missing. */
-export function loadSecretKey(env: NodeJS.ProcessEnv, warn: (message: string) => void = () => {}): Buffer {
-  if (env.LEADHUB_SECRET_KEY) return parseSecretKey(env.LEADHUB_SECRET_KEY, 'LEADHUB_SECRET_KEY');
-  const dir = resolve(env.DATA_DIR || './data');
+export function loadSecretKey(source: SecretKeySource, warn: (message: string) => void = () => {}): Buffer {
+  if (source.secretKey) return parseSecretKey(source.secretKey, 'LEADHUB_SECRET_KEY');
+  const dir = source.dataDir;
   const file = join(dir, 'secret.key');
-  if (env.DATABASE_URL)
+  if (source.databaseUrl)
     warn(`LEADHUB_SECRET_KEY is not set: using ${file}; instances sharing the database need the same key`);
   try {
     return parseSecretKey(readFileSync(file, 'utf8'), file);

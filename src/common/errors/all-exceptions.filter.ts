@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { setResponseErrorCode } from '../logging/logger';
 import { ApiException } from './api.exception';
 import { codeForStatus, ErrorCode, ERROR_CODES } from './error-codes';
 import { envelope, ErrorEnvelope } from './error-envelope';
@@ -119,6 +120,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (mapped.unexpected) this.logger.error(loggable(exception));
     else if (mapped.status === 503)
       this.logger.warn(`database unavailable: ${(exception as Error)?.message}`);
+    setResponseErrorCode(res.raw, mapped.body.code);
     res.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
   }
 }

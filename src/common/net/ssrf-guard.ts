@@ -8,7 +8,7 @@ import ipaddr from 'ipaddr.js';
  * and automation webhooks) must be http(s) and must reach only globally routable unicast addresses.
  * Literal addresses are checked as written (after WHATWG URL normalisation: `0x7f.1`, `2130706433` and
  * `[::ffff:127.0.0.1]` are addresses too); host names are resolved (every address) and each checked.
- * `LEADHUB_ALLOW_PRIVATE_URLS=1` (read at call time) lifts the address check for self-hosted setups that
+ * `LEADHUB_ALLOW_PRIVATE_URLS=1` (callers pass `{ allowPrivate }` from the injected AppConfig) lifts the address check for self-hosted setups that
  * post to their own network; the scheme check and the need for a host name to resolve always apply.
  *
  * Classification is ipaddr.js's special-purpose registry (not a hand list that misses ranges): an IPv4
@@ -107,12 +107,16 @@ function isHostAddress(literal: string): boolean {
   return hostNetworks().some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
 }
 
-export function privateUrlsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.LEADHUB_ALLOW_PRIVATE_URLS === '1';
+export interface UrlPolicy {
+  /** LEADHUB_ALLOW_PRIVATE_URLS=1: private, loopback and link-local addresses are allowed. */
+  allowPrivate?: boolean;
 }
 
 /** Parses and checks a URL; returns it with the addresses it may be reached at (all public). */
-export async function resolvePublicUrl(raw: string): Promise<{ url: URL; addresses: string[] }> {
+export async function resolvePublicUrl(
+  raw: string,
+  policy: UrlPolicy = {},
+): Promise<{ url: URL; addresses: string[] }> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -123,7 +127,7 @@ export async function resolvePublicUrl(raw: string): Promise<{ url: URL; address
     throw new UnsafeUrlError('scheme', 'must be an http or https URL');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) throw new UnsafeUrlError('invalid', 'must be a valid URL');
-  const allowPrivate = privateUrlsAllowed();
+  const allowPrivate = policy.allowPrivate === true;
   if (isIP(host)) {
     if (!allowPrivate && !isPublicAddress(host)) throw new UnsafeUrlError('private', NOT_PUBLIC_MESSAGE);
     return { url, addresses: [host] };
@@ -156,14 +160,18 @@ async function resolveAll(host: string): Promise<string[]> {
 }
 
 /** Throws `UnsafeUrlError` unless the URL is http(s) and reaches only public addresses. */
-export async function assertPublicUrl(url: string): Promise<void> {
-  await resolvePublicUrl(url);
+export async function assertPublicUrl(url: string, policy: UrlPolicy = {}): Promise<void> {
+  await resolvePublicUrl(url, policy);
 }
 
 /** The guard's verdict as a field message (`The PATH field must …`); undefined when the URL is fine. */
-export async function publicUrlProblem(value: string, path: string): Promise<string | undefined> {
+export async function publicUrlProblem(
+  value: string,
+  path: string,
+  policy: UrlPolicy = {},
+): Promise<string | undefined> {
   try {
-    await resolvePublicUrl(value);
+    await resolvePublicUrl(value, policy);
     return undefined;
   } catch (err) {
     if (err instanceof UnsafeUrlError) return `The ${path} field ${err.message}.`;

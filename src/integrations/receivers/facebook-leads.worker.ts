@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
 import { EventsService } from '../../events/events.service';
 import { type EngineConfig, engineConfig, retryDelayMs } from '../../engine/engine-config';
 import { DeliveryFailure, requestTrusted } from '../../engine/http-post';
 import { WorkLoop } from '../../engine/work-loop';
 import { Integration } from '../integration.entity';
 import { IntegrationsService } from '../integrations.service';
-import { outsideServices } from '../outside-services';
 import { FACEBOOK_FIELDS, mapAnswers } from './lead-mapping';
 import { ReceiptsService } from './receipts.service';
 
@@ -31,20 +31,24 @@ const TRANSIENT_GRAPH_CODES = [1, 2, 4, 17, 32, 341, 613];
 @Injectable()
 export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('FacebookLeads');
-  private readonly config: EngineConfig = engineConfig();
-  private readonly loop = new WorkLoop(
-    'facebook-leads',
-    () => this.tick(),
-    async () => this.config.pollMs,
-    this.logger,
-  );
+  private readonly config: EngineConfig;
+  private readonly loop: WorkLoop;
 
   constructor(
     private readonly db: DataSource,
     private readonly events: EventsService,
     private readonly receipts: ReceiptsService,
     private readonly integrations: IntegrationsService,
-  ) {}
+    private readonly appConfig: AppConfig,
+  ) {
+    this.config = engineConfig(appConfig);
+    this.loop = new WorkLoop(
+      'facebook-leads',
+      () => this.tick(),
+      async () => this.config.pollMs,
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.enabled) this.loop.start();
@@ -86,7 +90,9 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
       .findOneBy({ id: job.integration_id, workspaceId: job.workspace_id });
     if (!integration?.isActive) throw new DeliveryFailure('The integration is inactive.', false);
     const config = this.integrations.revealConfig(integration);
-    const url = new URL(`${outsideServices().facebookGraphUrl}/${encodeURIComponent(job.external_id)}`);
+    const url = new URL(
+      `${this.appConfig.outsideServices.facebookGraphUrl}/${encodeURIComponent(job.external_id)}`,
+    );
     url.searchParams.set('access_token', String(config.access_token));
     url.searchParams.set('fields', 'id,created_time,ad_id,form_id,field_data');
     const answer = await requestTrusted(url.toString(), { method: 'GET', timeoutMs: this.config.timeoutMs });
