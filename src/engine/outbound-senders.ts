@@ -62,6 +62,7 @@ export class OutboundSenders {
           body: JSON.stringify(d.payload),
           secret: typeof config.secret === 'string' ? config.secret : null,
           timeoutMs: this.config.timeoutMs,
+          allowPrivate: this.config.allowPrivateUrls,
         });
       case 'email':
         return this.mailgun(d, config);
