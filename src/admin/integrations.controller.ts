@@ -8,6 +8,7 @@ import { AdminController, layoutOf, Session } from './admin.guard';
 import { AdminNotFound } from './admin-errors';
 import type { AdminSession } from './session.service';
 import { redirect, sendPage } from './views';
+import { RequestUrl } from '../common/pagination/request-url.decorator';
 
 /** Integrations: the workspace's list, and connecting one from the catalog's field descriptions. */
 @AdminController('admin/integrations')
@@ -15,7 +16,12 @@ export class AdminIntegrationsController {
   constructor(private readonly integrations: IntegrationsService) {}
 
   @Get()
-  async list(@Session() s: AdminSession, @Res() reply: FastifyReply, @Query('created') created?: string) {
+  async list(
+    @Session() s: AdminSession,
+    @Res() reply: FastifyReply,
+    @RequestUrl() url: URL,
+    @Query('created') created?: string,
+  ) {
     const { items } = await this.integrations.list(s.workspaceId, {
       page: 1,
       per_page: 100,
@@ -23,7 +29,7 @@ export class AdminIntegrationsController {
       direction: 'asc',
     } as never);
     const rows = items.map((i) => ({
-      ...this.integrations.toResponse(i),
+      ...this.integrations.toResponse(i, url.origin),
       typeName: integrationType(i.type)?.name ?? i.type,
     }));
     return sendPage(reply, 'integrations', {

@@ -44,8 +44,8 @@ export class AdminOverviewController {
       ),
       this.db.query(
         `SELECT d.id, d.url, d.event_type, d.attempts, d.last_status_code, d.last_error, d.updated_at
-           FROM webhook_deliveries d JOIN automation_runs r ON r.id = d.automation_run_id
-          WHERE r.workspace_id = $1 AND d.status = 'failed' ORDER BY d.updated_at DESC LIMIT 10`,
+           FROM webhook_deliveries d
+          WHERE d.workspace_id = $1 AND d.status = 'failed' ORDER BY d.updated_at DESC LIMIT 10`,
         [ws],
       ),
     ]);
