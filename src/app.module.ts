@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -10,6 +10,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { BearerStrategy } from './common/auth/bearer.strategy';
+import { RouteDecisionsCheck } from './common/auth/route-decisions';
 import { ScopesGuard } from './common/auth/scopes.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { MemoryWindowStorage } from './common/throttling/memory-window.storage';
@@ -52,7 +53,6 @@ const DOMAIN_MODULES = [
   IntegrationsModule,
   AutomationsModule,
   EventsModule,
-  TagsModule,
   LeadsModule,
   InboundModule,
   FormsModule,
@@ -76,6 +76,7 @@ export class AppModule {
           retryDelay: 1000,
         }),
         PassportModule,
+        DiscoveryModule,
         ThrottlerModule.forRootAsync({
           useFactory: async () => ({
             throttlers: [{ name: 'hourly', ttl: 3_600_000, limit: 1000 }],
@@ -87,6 +88,8 @@ export class AppModule {
       ],
       providers: [
         BearerStrategy,
+        // A route without a scope decision stops the start (fail closed).
+        RouteDecisionsCheck,
         // Authentication (401) and the rate limit (429) are decided by the request gate before the body is read
         // (src/common/edge/request-gate.ts); the guards then check the key was found and the scope (403).
         { provide: APP_GUARD, useClass: ApiKeyGuard },

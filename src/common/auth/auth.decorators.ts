@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../docs/api-responses';
 import { PUBLIC_ROUTE } from '../edge/request-gate';
 import type { Principal } from './principal';
+import type { Scope } from './scopes';
 
 export const SCOPES_KEY = 'leadhub:scopes';
 export const PUBLIC_KEY = 'leadhub:public';
@@ -11,9 +12,10 @@ export const OUTSIDE_API_KEY = 'leadhub:outside-api';
 
 /**
  * The scope an operation requires: guards the route and documents it (security, `x-required-scopes`,
- * and the 401/403/429 responses every authenticated operation can return).
+ * and the 401/403/429 responses every authenticated operation can return). Every route takes exactly one of
+ * `@Scopes()`, `@Public()` or `@OutsideApi()`; the app does not start otherwise (route-decisions.ts).
  */
-export function Scopes(scope: string) {
+export function Scopes(scope: Scope) {
   return applyDecorators(
     SetMetadata(SCOPES_KEY, [scope]),
     ApiBearerAuth('api_key'),

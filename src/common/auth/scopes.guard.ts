@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiException } from '../errors/api.exception';
 import { SCOPES_KEY } from './auth.decorators';
 import type { Principal } from './principal';
-import { grants } from './scopes';
+import { grants, type Scope } from './scopes';
 
 /** Runs after authentication and rate limiting, so a 403 still counts and carries the rate-limit headers. */
 @Injectable()
@@ -11,7 +11,7 @@ export class ScopesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.get<string[] | undefined>(SCOPES_KEY, context.getHandler());
+    const required = this.reflector.get<Scope[] | undefined>(SCOPES_KEY, context.getHandler());
     if (!required?.length) return true;
     const principal = context.switchToHttp().getRequest().user as Principal | undefined;
     if (!principal) return true; // public route
