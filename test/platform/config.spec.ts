@@ -1,10 +1,12 @@
+import { getMetadataStorage } from 'class-validator';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstStartBanner, publicBaseUrl } from '../../src/common/banner';
 import { logFormat } from '../../src/common/logging/logger';
 import { ConfigError, loadConfig, PROJECT_ROOT, processEnvironment } from '../../src/config/app-config';
+import { Environment } from '../../src/config/config';
 
 describe('configuration (one typed object, loaded once)', () => {
   it('has documented defaults; the default data directory is the project folder`s data/, wherever one stands', () => {
@@ -80,6 +82,18 @@ describe('configuration (one typed object, loaded once)', () => {
     expect(loadConfig({ ...processEnvironment(file), LOG_LEVEL: 'warn' })).toMatchObject({
       logLevel: 'warn',
     });
+  });
+
+  it('the README documents exactly the variables the Environment class validates', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('| variable | default | meaning |');
+    const table = readme.slice(start, readme.indexOf('\n\n', start));
+    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    const validated = getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((m) => m.propertyName);
+    expect(documented.length).toBeGreaterThan(30);
+    expect([...new Set(documented)].sort()).toEqual([...new Set(validated)].sort());
   });
 
   it('nothing outside src/config reads process.env (the lint rule holds)', () => {

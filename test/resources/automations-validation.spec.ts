@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { TestApp } from '../support/test-app';
 import { seedRecords, validAutomation } from './automation-fixtures';
-
-process.env.LEADHUB_SECRET_KEY ??= randomBytes(32).toString('hex');
 
 describe('automations: definitions are validated strictly, every error by its path', () => {
   let t: TestApp;

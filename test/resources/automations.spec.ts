@@ -4,7 +4,6 @@ import { TestApp } from '../support/test-app';
 import { SECRET, seedRecords, validAutomation } from './automation-fixtures';
 
 const KEY = randomBytes(32);
-process.env.LEADHUB_SECRET_KEY = KEY.toString('hex');
 
 describe('automations', () => {
   let t: TestApp;
@@ -15,7 +14,7 @@ describe('automations', () => {
   const box = SecretBox.withKey(KEY);
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ config: { secretKey: KEY.toString('hex') } });
     const w = await t.workspace('automations');
     key = await w.key(['*']);
     other = await (await t.workspace('automations-other')).key(['*']);

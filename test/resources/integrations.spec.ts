@@ -5,7 +5,6 @@ import { IntegrationsService } from '../../src/integrations/integrations.service
 import { TestApp } from '../support/test-app';
 
 const KEY = randomBytes(32);
-process.env.LEADHUB_SECRET_KEY = KEY.toString('hex');
 
 const API_KEY = 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0';
 const MAILGUN = { api_key: API_KEY, domain: 'mg.example.com', region: 'eu' };
@@ -19,7 +18,7 @@ describe('integrations', () => {
   const box = SecretBox.withKey(KEY);
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ config: { secretKey: KEY.toString('hex') } });
     const ws = await t.workspace('integrations');
     wsId = ws.id;
     key = await ws.key(['*']);

@@ -6,6 +6,8 @@ export interface TestState {
   template: string;
   runId: string;
   embeddedDir?: string;
+  /** LEADHUB_SECRET_KEY of the run's apps (testConfig), so none writes a key file. */
+  secretKey: string;
 }
 
 /** Set by the global setup; jest workers inherit it. */

@@ -12,8 +12,6 @@ import { TestState, withDatabase } from './db';
  * Migrations run once into a template; each test file gets its own copy (CREATE DATABASE … TEMPLATE).
  */
 export default async function globalSetup(): Promise<void> {
-  // Integration secrets need a key; the tests must not write one into ./data.
-  process.env.LEADHUB_SECRET_KEY ??= randomBytes(32).toString('hex');
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   let adminUrl = process.env.DATABASE_URL;
   let embeddedDir: string | undefined;
@@ -31,6 +29,8 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
   await runMigrations(withDatabase(adminUrl, template));
-  const state: TestState = { adminUrl, template, runId, embeddedDir };
+  // Integration secrets need a key; the tests must not write one into ./data (testConfig() passes it).
+  const secretKey = randomBytes(32).toString('hex');
+  const state: TestState = { adminUrl, template, runId, embeddedDir, secretKey };
   process.env.LEADHUB_TEST_STATE = JSON.stringify(state);
 }

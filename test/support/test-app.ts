@@ -9,7 +9,7 @@ import type { CorsOrigins } from '../../src/common/http/cors';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { contractViolations } from './contract';
-import { createTestDatabase } from './db';
+import { createTestDatabase, readState } from './db';
 import { PrismProxy } from './prism-proxy';
 
 export interface CallOptions {
@@ -41,13 +41,13 @@ export interface TestWorkspace {
 
 /**
  * The app's configuration in tests: the defaults (never the developer's .env), silent, the run's secret key
- * (global-setup), and the test's own settings.
+ * (global-setup), and the test's own settings. Tests change settings here, never through process.env.
  */
 export function testConfig(
   opts: { redisUrl?: string; queryTimeoutMs?: number; config?: Partial<AppConfig> } = {},
 ): AppConfig {
   return loadConfig(
-    { LEADHUB_SECRET_KEY: process.env.LEADHUB_SECRET_KEY },
+    { LEADHUB_SECRET_KEY: readState().secretKey },
     {
       logLevel: 'silent',
       logFormat: 'json',
