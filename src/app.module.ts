@@ -9,7 +9,6 @@ import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AutomationsModule } from './automations/automations.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
-import { BearerStrategy } from './common/auth/bearer.strategy';
 import { RouteDecisionsCheck } from './common/auth/route-decisions';
 import { ScopesGuard } from './common/auth/scopes.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -87,7 +86,6 @@ export class AppModule {
         ...DOMAIN_MODULES,
       ],
       providers: [
-        BearerStrategy,
         // A route without a scope decision stops the start (fail closed).
         RouteDecisionsCheck,
         // Authentication (401) and the rate limit (429) are decided by the request gate before the body is read

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { ApiKeysService } from './api-keys.service';
+import { ADVISORY_LOCK } from '../common/database/advisory-locks';
 
 export const DEFAULT_WORKSPACE = 'default';
 
@@ -27,7 +28,7 @@ export class BootstrapService {
    */
   async run(bootstrapKey?: string): Promise<BootstrapResult> {
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7142002)');
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.bootstrap]);
       if (bootstrapKey) {
         const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
         return { ensuredKey: await this.keys.ensure(ws, bootstrapKey, 'bootstrap') };

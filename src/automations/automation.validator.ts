@@ -21,7 +21,7 @@ import {
   VALUELESS_OPERATORS,
 } from './automation-definition';
 import { CUSTOM_FIELD_VALUE_MAX, customFieldKeyProblem } from '../leads/dto/lead-fields';
-import { isId } from './checker-base';
+import { isId } from '../common/validation/checker-base';
 import { IntegrationActionChecker } from './integration-action.checker';
 
 /**

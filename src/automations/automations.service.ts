@@ -13,7 +13,7 @@ import { isoTimestamp } from '../common/time';
 import type { StoredAction } from './automation-definition';
 import { Automation } from './automation.entity';
 import { DefinitionChecker } from './automation.validator';
-import type { References } from './checker-base';
+import type { References } from '../common/validation/checker-base';
 import { AutomationFiltersDto, CreateAutomationDto, UpdateAutomationDto } from './dto/automation.dto';
 import { AutomationResponse } from './dto/automation.response';
 

@@ -1,5 +1,5 @@
 import { ACTION_INTEGRATION_TYPES, type StoredAction } from './automation-definition';
-import { CheckerBase, isId } from './checker-base';
+import { CheckerBase, isId } from '../common/validation/checker-base';
 import { type TemplateTarget, templateProblem } from './templates';
 
 /** The checks of the actions that act through an integration (DefinitionChecker builds on it). */

@@ -1,6 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { ADVISORY_LOCK } from '../common/database/advisory-locks';
 
 export interface DatabaseOptions {
   url: string;
@@ -55,12 +56,12 @@ export async function migrate(ds: DataSource): Promise<string[]> {
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock(7142001)');
+    await runner.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.migrations]);
     try {
       const done = await ds.runMigrations({ transaction: 'each' });
       return done.map((m) => m.name);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock(7142001)');
+      await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK.migrations]);
     }
   } finally {
     await runner.release();

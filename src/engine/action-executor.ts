@@ -6,7 +6,7 @@ import type { Automation } from '../automations/automation.entity';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../common/errors/api.exception';
-import { ApiValidationPipe } from '../common/validation/api-validation.pipe';
+import { validateBody } from '../common/validation/api-validation.pipe';
 import { UpdateLeadDto } from '../leads/dto/lead.dto';
 import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
 import { eventBody } from './subscriptions';
@@ -47,8 +47,6 @@ export class ActionError extends Error {
  */
 @Injectable()
 export class ActionExecutor {
-  private readonly pipe = new ApiValidationPipe();
-
   constructor(
     private readonly leads: LeadsService,
     private readonly box: SecretBox,
@@ -129,11 +127,7 @@ export class ActionExecutor {
     lead: LeadRecord,
     body: Record<string, unknown>,
   ): Promise<LeadRecord> {
-    const dto = (await this.pipe.transform(body, {
-      type: 'body',
-      metatype: UpdateLeadDto,
-      data: '',
-    })) as UpdateLeadDto;
+    const dto = await validateBody(UpdateLeadDto, body);
     return this.leads.update(lead.workspace_id, lead.id, dto, m);
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CheckerBase, isId } from '../automations/checker-base';
+import { CheckerBase, isId } from '../common/validation/checker-base';
 import { distinctNames } from '../leads/lead-tags.repository';
 import { customFieldKeyProblem, TAG_NAME_MAX, TAGS_MAX } from '../leads/dto/lead-fields';
 import {

@@ -9,9 +9,7 @@ import { InboundLeadDto, InboundQueryDto } from './dto/inbound-lead.dto';
 import { InboundLeadResponse } from './dto/inbound.response';
 import { InboundService } from './inbound.service';
 import { lenientInbound } from './inbound-body';
-import { ApiValidationPipe } from '../common/validation/api-validation.pipe';
-
-const VALIDATE = new ApiValidationPipe();
+import { validateBody } from '../common/validation/api-validation.pipe';
 
 @ApiTags('Inbound')
 @Controller('inbound/leads')
@@ -54,10 +52,7 @@ export class InboundController {
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<InboundLeadResponse> {
     const { body, storedAsCustomFields } = lenientInbound(raw);
-    const dto = (await VALIDATE.transform(body, {
-      type: 'body',
-      metatype: InboundLeadDto,
-    })) as InboundLeadDto;
+    const dto = await validateBody(InboundLeadDto, body);
     const result = await this.inbound.receive(caller, q.tenant, dto, storedAsCustomFields);
     if (result.is_duplicate) res.status(200);
     return result;

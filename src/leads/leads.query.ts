@@ -1,6 +1,6 @@
 import { sqlDirection } from '../common/crud/sorting';
 import { updatedWindow } from '../common/crud/sync-window';
-import { likePattern } from '../common/crud/workspace-scope';
+import { likePattern } from '../common/crud/like-pattern';
 import { dateBound } from '../common/validation/iso-date';
 import type { LeadFiltersDto, LeadSort } from './dto/lead-filters.dto';
 import { TAGS_OF } from './lead-row';

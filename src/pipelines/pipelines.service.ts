@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
 import { sqlDirection } from '../common/crud/sorting';
-import { likePattern } from '../common/crud/workspace-scope';
+import { likePattern } from '../common/crud/like-pattern';
 import { retryConflicts } from '../common/crud/retry-conflicts';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
@@ -14,6 +14,7 @@ import { PipelineResponse } from './dto/pipeline.response';
 import { Pipeline } from './pipeline.entity';
 import { Stage } from './stage.entity';
 import { toStageResponse } from './stages.service';
+import { ADVISORY_LOCK } from '../common/database/advisory-locks';
 
 const UNIQUE = { UQ_pipelines_workspace_name: 'name', UQ_pipelines_workspace_default: 'is_default' };
 const SORT_COLUMNS = {
@@ -21,8 +22,6 @@ const SORT_COLUMNS = {
   created_at: 'p.created_at',
   updated_at: 'p.updated_at',
 } as const;
-/** Advisory-lock class for "the default pipeline of workspace N": concurrent switches take turns. */
-const DEFAULT_LOCK = 7142101;
 
 export type PipelineWithStages = Pipeline & { stages: Stage[] };
 
@@ -140,7 +139,10 @@ export class PipelinesService {
  * index UQ_pipelines_workspace_default stays the last word.
  */
 async function lockDefault(m: EntityManager, workspaceId: number): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [DEFAULT_LOCK, workspaceId]);
+  await m.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+    ADVISORY_LOCK.defaultPipeline,
+    workspaceId,
+  ]);
 }
 
 /** Clears the workspace's current default; the caller's transaction then sets the new one. */

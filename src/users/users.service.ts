@@ -6,13 +6,15 @@ import type { QueryDeepPartialEntity } from 'typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { uniquely } from '../common/crud/database-errors';
 import { sqlDirection } from '../common/crud/sorting';
-import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
+import { likePattern } from '../common/crud/like-pattern';
+import { findInWorkspace } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import { CreateUserDto, UpdateUserDto, UserFiltersDto } from './dto/user.dto';
 import { UserResponse } from './dto/user.response';
 import { User } from './user.entity';
+import { ADVISORY_LOCK } from '../common/database/advisory-locks';
 
 const UNIQUE = { UQ_users_workspace_email: 'email' };
 const SORT_COLUMNS = {
@@ -105,7 +107,10 @@ export class UsersService {
   ) {
     return this.users.manager.transaction(async (m) => {
       if (leaving !== undefined) {
-        await m.query('SELECT pg_advisory_xact_lock(7142016, $1)', [workspaceId]);
+        await m.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+          ADVISORY_LOCK.workspaceAdmins,
+          workspaceId,
+        ]);
         const rows: Array<{ leaving: boolean; others: number }> = await m.query(
           `SELECT bool_or(id = $2) AS leaving, count(*) FILTER (WHERE id <> $2)::int AS others
              FROM users WHERE workspace_id = $1 AND role = 'admin' AND is_active`,

@@ -15,8 +15,3 @@ export async function findInWorkspace<T extends ObjectLiteral & { id: number; wo
   if (!found) throw ApiException.notFound(what);
   return found;
 }
-
-/** Escapes LIKE wildcards in user input used for `search`. */
-export function likePattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { ApiException } from '../errors/api.exception';
 import { inRequestTransaction } from './request-transaction';
 import { AppConfig } from '../../config/app-config';
+import { idempotencyLockName } from '../database/advisory-locks';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII, 1–255 characters (a UUID is the usual choice). */
@@ -88,7 +89,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * instead of one after another. A waiter that then finds nothing stored (the first failed) gets 409: retry.
    */
   private async lock(runner: QueryRunner, keyId: number, key: string): Promise<'first' | 'waited'> {
-    const name = `idem:${keyId}:${key}`;
+    const name = idempotencyLockName(keyId, key);
     const [{ got }] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS got', [
       name,
     ]);

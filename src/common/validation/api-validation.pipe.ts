@@ -1,4 +1,4 @@
-import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiException, FieldErrors } from '../errors/api.exception';
 import { reservedNestedKey } from './reserved-keys';
 
@@ -53,6 +53,16 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+const BODY_PIPE = new ApiValidationPipe();
+
+/**
+ * Validates a value as a request body of `dto` (the same rules and 422s as the API's pipe), for code that has
+ * a body without Nest's parameter binding: the inbound controller's lenient body, the engine's lead changes.
+ */
+export async function validateBody<T extends object>(dto: Type<T>, value: unknown): Promise<T> {
+  return (await BODY_PIPE.transform(value, { type: 'body', metatype: dto, data: '' })) as T;
 }
 
 const OBJECT_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);

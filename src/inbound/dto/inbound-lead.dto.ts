@@ -1,6 +1,6 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { SLUG_PATTERN } from '../../workspaces/workspaces.service';
+import { SLUG_PATTERN } from '../../workspaces/workspace.constants';
 import { Trim } from '../../leads/dto/lead-fields';
 import { UpdateLeadDto } from '../../leads/dto/lead.dto';
 

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../common/errors/api.exception';
+import type { FieldErrors } from '../errors/api.exception';
 
 /** Records of the workspace a definition points at, and the URLs it will call: checked after the shape. */
 export interface References {
@@ -9,7 +9,7 @@ export interface References {
   integrations: { id: number; path: string; type: string }[];
 }
 
-/** Error collection and the generic checks of DefinitionChecker: errors by dotted path, never thrown. */
+/** Error collection and the generic checks shared by the automation and form definition checkers: errors by dotted path, never thrown. */
 export class CheckerBase {
   readonly errors: FieldErrors = {};
   readonly refs: References = { user: [], stage: [], pipeline: [], urls: [], integrations: [] };

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { ApiKeysService } from '../../api-keys/api-keys.service';
-import type { Principal } from './principal';
+import type { Principal } from '../common/auth/principal';
+import { ApiKeysService } from './api-keys.service';
 
+/** Passport's `bearer` strategy (used by ApiKeyGuard): a key from the Authorization header → its Principal. */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
   constructor(private readonly apiKeys: ApiKeysService) {
