@@ -1,9 +1,9 @@
-import { Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Post, Query, Req, Res } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { ApiKeysService, DEFAULT_RATE_LIMIT, KeyInputError } from '../api-keys/api-keys.service';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import { rateWindowKey, type WindowPeek } from '../common/throttling/window-record';
 import { ADMIN_PATH, field, FormBody } from './admin-http';
 import { AdminController, layoutOf, Session } from './admin.guard';
@@ -90,7 +90,7 @@ export class AdminKeysController {
   }
 
   @Get(':id/edit')
-  async edit(@Session() s: AdminSession, @Param('id', IdPipe) id: number, @Res() reply: FastifyReply) {
+  async edit(@Session() s: AdminSession, @IdParam() id: number, @Res() reply: FastifyReply) {
     const key = await this.find(s, id);
     const values = {
       name: key.name,
@@ -104,7 +104,7 @@ export class AdminKeysController {
   @Post(':id')
   async update(
     @Session() s: AdminSession,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
@@ -131,7 +131,7 @@ export class AdminKeysController {
   @Post(':id/revoke')
   async revoke(
     @Session() s: AdminSession,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {

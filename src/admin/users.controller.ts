@@ -1,6 +1,6 @@
-import { Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import { ApiException } from '../common/errors/api.exception';
 import { USER_ROLES, UserRole } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -52,7 +52,7 @@ export class AdminUsersController {
   @Post(':id')
   async update(
     @Session() s: AdminSession,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {

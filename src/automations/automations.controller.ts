@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -60,7 +60,7 @@ export class AutomationsController {
   @ApiShowResponses(AutomationResponse)
   async getAutomation(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
   ): Promise<{ data: AutomationResponse }> {
     return { data: this.automations.toResponse(await this.automations.get(ws, id)) };
   }
@@ -74,7 +74,7 @@ export class AutomationsController {
   @ApiUpdateResponses(AutomationResponse)
   async replaceAutomation(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateAutomationDto,
   ): Promise<{ data: AutomationResponse }> {
     return { data: this.automations.toResponse(await this.automations.update(ws, id, dto)) };
@@ -86,7 +86,7 @@ export class AutomationsController {
   @ApiUpdateResponses(AutomationResponse)
   async updateAutomation(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateAutomationDto,
   ): Promise<{ data: AutomationResponse }> {
     return { data: this.automations.toResponse(await this.automations.update(ws, id, dto)) };
@@ -97,7 +97,7 @@ export class AutomationsController {
   @Scopes('delete:automations')
   @ApiOperation({ summary: 'Delete an automation' })
   @ApiDeleteResponses()
-  async deleteAutomation(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deleteAutomation(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.automations.remove(ws, id);
   }
 }

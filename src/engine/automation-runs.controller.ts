@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import { ApiPageResponse, ApiRecordErrors } from '../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../common/pagination/paginated-response';
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
@@ -33,7 +33,7 @@ export class AutomationRunsController {
   @ApiRecordErrors()
   async listAutomationRuns(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Query() q: PaginationQueryDto,
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<AutomationRunResponse>> {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiBodyErrors,
   ApiDataResponse,
@@ -46,7 +46,7 @@ export class FormSubmissionsController {
   @ApiBodyErrors()
   async submitForm(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() body: Record<string, unknown>,
   ): Promise<{ data: FormSubmissionCreatedResponse }> {
     return { data: await this.submissions.submit(ws, id, body) };
@@ -59,7 +59,7 @@ export class FormSubmissionsController {
   @ApiRecordErrors()
   async listFormSubmissions(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Query() q: PaginationQueryDto,
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<FormSubmissionResponse>> {
@@ -76,8 +76,8 @@ export class FormSubmissionsController {
   @ApiRecordErrors()
   async showFormSubmission(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
-    @Param('submission_id', IdPipe) submissionId: number,
+    @IdParam() id: number,
+    @IdParam('submission_id') submissionId: number,
   ): Promise<{ data: FormSubmissionResponse }> {
     return { data: toSubmissionResponse(await this.submissions.show(ws, id, submissionId)) };
   }

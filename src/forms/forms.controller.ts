@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -53,7 +53,7 @@ export class FormsController {
   @Scopes('read:forms')
   @ApiOperation({ summary: 'Get a form' })
   @ApiShowResponses(FormResponse)
-  async getForm(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: FormResponse }> {
+  async getForm(@WorkspaceId() ws: number, @IdParam() id: number): Promise<{ data: FormResponse }> {
     return { data: toFormResponse(await this.forms.get(ws, id)) };
   }
 
@@ -66,7 +66,7 @@ export class FormsController {
   @ApiUpdateResponses(FormResponse)
   async replaceForm(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateFormDto,
   ): Promise<{ data: FormResponse }> {
     return { data: toFormResponse(await this.forms.update(ws, id, dto)) };
@@ -78,7 +78,7 @@ export class FormsController {
   @ApiUpdateResponses(FormResponse)
   async updateForm(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateFormDto,
   ): Promise<{ data: FormResponse }> {
     return { data: toFormResponse(await this.forms.update(ws, id, dto)) };
@@ -92,7 +92,7 @@ export class FormsController {
     description: 'Deletes the form and its submissions; the leads it created are kept.',
   })
   @ApiDeleteResponses()
-  async deleteForm(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deleteForm(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.forms.remove(ws, id);
   }
 }

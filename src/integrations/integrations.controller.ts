@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -74,7 +74,7 @@ export class IntegrationsController {
   @ApiShowResponses(IntegrationResponse)
   async getIntegration(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
     return { data: this.integrations.toResponse(await this.integrations.get(ws, id), url.origin) };
@@ -89,7 +89,7 @@ export class IntegrationsController {
   @ApiUpdateResponses(IntegrationResponse)
   async replaceIntegration(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateIntegrationDto,
     @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
@@ -102,7 +102,7 @@ export class IntegrationsController {
   @ApiUpdateResponses(IntegrationResponse)
   async updateIntegration(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateIntegrationDto,
     @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
@@ -114,7 +114,7 @@ export class IntegrationsController {
   @Scopes('write:integrations')
   @ApiOperation({ summary: 'Delete an integration' })
   @ApiDeleteResponses()
-  async deleteIntegration(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deleteIntegration(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.integrations.remove(ws, id);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import { ApiBodyErrors, ApiDataResponse, ApiRecordErrors } from '../common/docs/api-responses';
 import { AddLeadTagDto } from './dto/lead.dto';
 import { LeadResponse } from './dto/lead.response';
@@ -27,7 +27,7 @@ export class LeadTagsController {
   @ApiBodyErrors()
   async addLeadTag(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: AddLeadTagDto,
   ): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.addTag(ws, id, dto.tag)) };
@@ -51,7 +51,7 @@ export class LeadTagsController {
   @ApiRecordErrors()
   async removeLeadTag(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Param('tag') tag: string,
   ): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.removeTag(ws, id, tag)) };

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -62,7 +62,7 @@ export class LeadsController {
   @Scopes('read:leads')
   @ApiOperation({ summary: 'Get a lead' })
   @ApiShowResponses(LeadResponse)
-  async getLead(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: LeadResponse }> {
+  async getLead(@WorkspaceId() ws: number, @IdParam() id: number): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.get(ws, id)) };
   }
 
@@ -72,7 +72,7 @@ export class LeadsController {
   @ApiUpdateResponses(LeadResponse)
   async replaceLead(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateLeadDto,
   ): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.update(ws, id, dto)) };
@@ -84,7 +84,7 @@ export class LeadsController {
   @ApiUpdateResponses(LeadResponse)
   async updateLead(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateLeadDto,
   ): Promise<{ data: LeadResponse }> {
     return { data: toLeadResponse(await this.leads.update(ws, id, dto)) };
@@ -95,7 +95,7 @@ export class LeadsController {
   @Scopes('delete:leads')
   @ApiOperation({ summary: 'Delete a lead', description: 'Also removes its tag assignments.' })
   @ApiDeleteResponses()
-  async deleteLead(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deleteLead(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.leads.remove(ws, id);
   }
 }

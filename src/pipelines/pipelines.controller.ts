@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -59,7 +59,7 @@ export class PipelinesController {
   @ApiShowResponses(PipelineResponse)
   async getPipeline(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
   ): Promise<{ data: PipelineResponse }> {
     return { data: toPipelineResponse(await this.pipelines.get(ws, id)) };
   }
@@ -73,7 +73,7 @@ export class PipelinesController {
   @ApiUpdateResponses(PipelineResponse)
   async replacePipeline(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdatePipelineDto,
   ): Promise<{ data: PipelineResponse }> {
     return { data: toPipelineResponse(await this.pipelines.update(ws, id, dto)) };
@@ -85,7 +85,7 @@ export class PipelinesController {
   @ApiUpdateResponses(PipelineResponse)
   async updatePipeline(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdatePipelineDto,
   ): Promise<{ data: PipelineResponse }> {
     return { data: toPipelineResponse(await this.pipelines.update(ws, id, dto)) };
@@ -99,7 +99,7 @@ export class PipelinesController {
     description: 'Deletes its stages and clears `pipeline_id` and `pipeline_stage_id` on its leads.',
   })
   @ApiDeleteResponses()
-  async deletePipeline(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deletePipeline(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.pipelines.remove(ws, id);
   }
 }

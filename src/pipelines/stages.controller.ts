@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiBodyErrors,
   ApiDataResponse,
@@ -33,7 +33,7 @@ export class StagesController {
   @ApiRecordErrors()
   async listPipelineStages(
     @WorkspaceId() ws: number,
-    @Param('pipeline_id', IdPipe) pipelineId: number,
+    @IdParam('pipeline_id') pipelineId: number,
     @Query() q: PaginationQueryDto,
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<StageResponse>> {
@@ -51,7 +51,7 @@ export class StagesController {
   @ApiBodyErrors()
   async createPipelineStage(
     @WorkspaceId() ws: number,
-    @Param('pipeline_id', IdPipe) pipelineId: number,
+    @IdParam('pipeline_id') pipelineId: number,
     @Body() dto: CreateStageDto,
   ): Promise<{ data: StageResponse }> {
     return { data: toStageResponse(await this.stages.create(ws, pipelineId, dto)) };
@@ -63,8 +63,8 @@ export class StagesController {
   @ApiShowResponses(StageResponse)
   async getPipelineStage(
     @WorkspaceId() ws: number,
-    @Param('pipeline_id', IdPipe) pipelineId: number,
-    @Param('stage_id', IdPipe) id: number,
+    @IdParam('pipeline_id') pipelineId: number,
+    @IdParam('stage_id') id: number,
   ): Promise<{ data: StageResponse }> {
     return { data: toStageResponse(await this.stages.get(ws, pipelineId, id)) };
   }
@@ -75,8 +75,8 @@ export class StagesController {
   @ApiUpdateResponses(StageResponse)
   async replacePipelineStage(
     @WorkspaceId() ws: number,
-    @Param('pipeline_id', IdPipe) pipelineId: number,
-    @Param('stage_id', IdPipe) id: number,
+    @IdParam('pipeline_id') pipelineId: number,
+    @IdParam('stage_id') id: number,
     @Body() dto: UpdateStageDto,
   ): Promise<{ data: StageResponse }> {
     return { data: toStageResponse(await this.stages.update(ws, pipelineId, id, dto)) };
@@ -88,8 +88,8 @@ export class StagesController {
   @ApiUpdateResponses(StageResponse)
   async updatePipelineStage(
     @WorkspaceId() ws: number,
-    @Param('pipeline_id', IdPipe) pipelineId: number,
-    @Param('stage_id', IdPipe) id: number,
+    @IdParam('pipeline_id') pipelineId: number,
+    @IdParam('stage_id') id: number,
     @Body() dto: UpdateStageDto,
   ): Promise<{ data: StageResponse }> {
     return { data: toStageResponse(await this.stages.update(ws, pipelineId, id, dto)) };
@@ -105,8 +105,8 @@ export class StagesController {
   @ApiDeleteResponses()
   async deletePipelineStage(
     @WorkspaceId() ws: number,
-    @Param('pipeline_id', IdPipe) pipelineId: number,
-    @Param('stage_id', IdPipe) id: number,
+    @IdParam('pipeline_id') pipelineId: number,
+    @IdParam('stage_id') id: number,
   ): Promise<void> {
     await this.stages.remove(ws, pipelineId, id);
   }

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -46,7 +46,7 @@ export class TagsController {
   @Scopes('read:tags')
   @ApiOperation({ summary: 'Get a tag' })
   @ApiShowResponses(TagResponse)
-  async getTag(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: TagResponse }> {
+  async getTag(@WorkspaceId() ws: number, @IdParam() id: number): Promise<{ data: TagResponse }> {
     return { data: toTagResponse(await this.tags.get(ws, id)) };
   }
 
@@ -59,7 +59,7 @@ export class TagsController {
   @ApiUpdateResponses(TagResponse)
   async replaceTag(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateTagDto,
   ): Promise<{ data: TagResponse }> {
     return { data: toTagResponse(await this.tags.update(ws, id, dto)) };
@@ -71,7 +71,7 @@ export class TagsController {
   @ApiUpdateResponses(TagResponse)
   async updateTag(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateTagDto,
   ): Promise<{ data: TagResponse }> {
     return { data: toTagResponse(await this.tags.update(ws, id, dto)) };
@@ -82,7 +82,7 @@ export class TagsController {
   @Scopes('write:tags')
   @ApiOperation({ summary: 'Delete a tag', description: 'Removes the tag from every lead.' })
   @ApiDeleteResponses()
-  async deleteTag(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deleteTag(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.tags.remove(ws, id);
   }
 }

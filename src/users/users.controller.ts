@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../common/auth/auth.decorators';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import {
   ApiCreateResponses,
   ApiDeleteResponses,
@@ -51,7 +51,7 @@ export class UsersController {
   @Scopes('read:users')
   @ApiOperation({ summary: 'Get a user' })
   @ApiShowResponses(UserResponse)
-  async getUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<{ data: UserResponse }> {
+  async getUser(@WorkspaceId() ws: number, @IdParam() id: number): Promise<{ data: UserResponse }> {
     return { data: toUserResponse(await this.users.get(ws, id)) };
   }
 
@@ -61,7 +61,7 @@ export class UsersController {
   @ApiUpdateResponses(UserResponse)
   async replaceUser(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateUserDto,
   ): Promise<{ data: UserResponse }> {
     return { data: toUserResponse(await this.users.update(ws, id, dto)) };
@@ -73,7 +73,7 @@ export class UsersController {
   @ApiUpdateResponses(UserResponse)
   async updateUser(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Body() dto: UpdateUserDto,
   ): Promise<{ data: UserResponse }> {
     return { data: toUserResponse(await this.users.update(ws, id, dto)) };
@@ -90,7 +90,7 @@ export class UsersController {
   })
   @ApiDeleteResponses()
   @ApiErrorResponses(422)
-  async deleteUser(@WorkspaceId() ws: number, @Param('id', IdPipe) id: number): Promise<void> {
+  async deleteUser(@WorkspaceId() ws: number, @IdParam() id: number): Promise<void> {
     await this.users.remove(ws, id);
   }
 }

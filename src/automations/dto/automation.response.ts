@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
 import type { StoredAction } from '../automation-definition';
 import { ACTION_MODELS, ACTIONS_SCHEMA, AutomationTrigger } from './automation-schema';
@@ -25,7 +26,9 @@ export class AutomationResponse {
   })
   last_run_at: string | null;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }

@@ -142,10 +142,6 @@ function finalize(doc: Json): Json {
       // Request examples run as they are on a fresh install: no ids of records that do not exist there.
       for (const media of Object.values<Json>(op.requestBody?.content ?? {}))
         media.example ??= withoutReferences(buildExample(media.schema, doc));
-      // Path ids are integers (IdPipe), whatever `number` the plugin saw.
-      for (const p of op.parameters ?? [])
-        if (p.in === 'path' && /(^|_)id$/.test(p.name) && p.schema?.type === 'number')
-          p.schema.type = 'integer';
       for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
         response.headers = {
           ...(response.headers ?? {}),
@@ -173,7 +169,7 @@ function finalize(doc: Json): Json {
   );
   const rank = (name: string) => (TAG_ORDER.includes(name) ? TAG_ORDER.indexOf(name) : TAG_ORDER.length - 1);
   doc.tags = [...used]
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .sort((a, b) => rank(a) - rank(b) || byCodePoint(a, b))
     .map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   for (const server of doc.servers ?? []) server['x-internal'] = false; // a public API for integrators
   doc.paths = sortKeys(doc.paths);
@@ -196,8 +192,12 @@ function withoutReferences(value: unknown): unknown {
 const INT32 = { min: -2147483648, max: 2147483647 };
 const INT64_SAFE = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
-/** Facts true of every schema here, stated for clients and linters: integers are int32 columns, `*_at` are timestamps. */
-function tightenSchema(schema: Json, name?: string): void {
+/**
+ * Ranges stated for clients and linters: an integer is an int32 column unless its declaration says `int64`
+ * (bigserial ids), which JavaScript clients read exactly up to 2^53 - 1. Types and formats come from the
+ * declarations (`@ApiProperty`, `@ApiTimestamp()`, `@IdParam()`), never from a field's name.
+ */
+function tightenSchema(schema: Json): void {
   if (schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer'))) {
     schema.format ??= 'int32';
     // int64 values travel as JSON numbers read by JavaScript: exact up to 2^53 - 1.
@@ -205,23 +205,17 @@ function tightenSchema(schema: Json, name?: string): void {
     schema.minimum ??= range.min;
     schema.maximum ??= range.max;
   }
-  if (
-    name?.endsWith('_at') &&
-    (schema.type === 'string' || (Array.isArray(schema.type) && schema.type.includes('string')))
-  ) {
-    schema.format ??= 'date-time';
-  }
 }
 
 /** Calls `visit` on every schema of the document (components, parameters, bodies, responses), depth first. */
-function walkSchemas(doc: Json, visit: (schema: Json, name?: string) => void): void {
+function walkSchemas(doc: Json, visit: (schema: Json) => void): void {
   const seen = new Set<Json>();
-  const walk = (schema: Json | undefined, name?: string) => {
+  const walk = (schema: Json | undefined) => {
     if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
     seen.add(schema);
-    if (!schema.$ref) visit(schema, name);
-    for (const [k, v] of Object.entries<Json>(schema.properties ?? {})) walk(v, k);
-    walk(schema.items, name);
+    if (!schema.$ref) visit(schema);
+    for (const v of Object.values<Json>(schema.properties ?? {})) walk(v);
+    walk(schema.items);
     if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
       walk(schema.additionalProperties);
     for (const list of [schema.allOf, schema.oneOf, schema.anyOf]) for (const s of list ?? []) walk(s);
@@ -229,7 +223,7 @@ function walkSchemas(doc: Json, visit: (schema: Json, name?: string) => void): v
   for (const s of Object.values<Json>(doc.components?.schemas ?? {})) walk(s);
   for (const item of Object.values<Json>(doc.paths)) {
     for (const op of Object.values<Json>(item)) {
-      for (const p of op.parameters ?? []) walk(p.schema, p.name);
+      for (const p of op.parameters ?? []) walk(p.schema);
       for (const media of Object.values<Json>(op.requestBody?.content ?? {})) walk(media.schema);
       for (const r of Object.values<Json>(op.responses ?? {}))
         for (const media of Object.values<Json>(r.content ?? {})) walk(media.schema);
@@ -237,8 +231,13 @@ function walkSchemas(doc: Json, visit: (schema: Json, name?: string) => void): v
   }
 }
 
+/** By UTF-16 code unit, as `<` compares: the same order in every locale (localeCompare's is not). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sortKeys(o: Json): Json {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => byCodePoint(a, b)));
 }
 
 export function setupSwagger(app: INestApplication): void {

@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { TRIGGER_TYPES } from '../../automations/automation-definition';
 import { DeliveryResponse } from '../../integrations/deliveries/dto/delivery.response';
@@ -5,13 +6,19 @@ import { CUT_REASONS, type CutReason, RUN_STATUSES, type RunStatus } from '../au
 
 /** One entry of an automation's run log. */
 export class AutomationRunResponse {
-  @ApiProperty({ type: 'integer', example: 311 })
+  // bigserial columns: int64 (published with JavaScript's safe-integer range).
+  @ApiProperty({ type: 'integer', example: 311, format: 'int64' })
   id: number;
 
   @ApiProperty({ type: 'integer', example: 4 })
   automation_id: number;
 
-  @ApiProperty({ type: 'integer', description: 'The domain event the automation ran on.', example: 9120 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The domain event the automation ran on.',
+    example: 9120,
+    format: 'int64',
+  })
   event_id: number;
 
   @ApiProperty({ enum: TRIGGER_TYPES, example: 'lead.created' })
@@ -77,6 +84,7 @@ export class AutomationRunResponse {
   error: string | null;
 
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
 
   @ApiProperty({

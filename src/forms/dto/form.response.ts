@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { FormField, LeadDefaults } from './form-schema';
 
@@ -26,8 +27,10 @@ export class FormResponse {
   @ApiProperty({ type: 'string', nullable: true, format: 'uri', maxLength: 2048, example: null })
   success_url: string | null;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }
 
@@ -46,6 +49,7 @@ export class FormSubmissionCreatedResponse {
   @ApiProperty({ example: false })
   is_duplicate: boolean;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
 }
 
@@ -71,5 +75,6 @@ export class FormSubmissionResponse {
   })
   values: Record<string, string | boolean | null>;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
 }

@@ -59,6 +59,7 @@ export class ReadinessResponse {
     description: 'When these checks ran: results are reused for about a second.',
     example: '2026-03-28T09:15:00+00:00',
     maxLength: 25,
+    format: 'date-time',
   })
   checked_at: string;
 }

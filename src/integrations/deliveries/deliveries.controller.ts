@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Scopes, WorkspaceId } from '../../common/auth/auth.decorators';
-import { IdPipe } from '../../common/crud/id.pipe';
+import { IdParam } from '../../common/crud/id.pipe';
 import { UuidPipe } from '../../common/crud/uuid.pipe';
 import { ApiDataResponse, ApiPageResponse, ApiRecordErrors } from '../../common/docs/api-responses';
 import { paginated, PaginatedResponse } from '../../common/pagination/paginated-response';
@@ -27,7 +27,7 @@ export class DeliveriesController {
   @ApiRecordErrors()
   async listIntegrationDeliveries(
     @WorkspaceId() ws: number,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Query() q: DeliveryFiltersDto,
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<DeliveryResponse>> {

@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONFIG_FIELD_TYPES, type ConfigFieldType, integrationType } from '../integration-types';
 import type { StoredConfig } from '../integration-config';
@@ -29,8 +30,10 @@ export class IntegrationResponse {
   /** @example true */
   is_active: boolean;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }
 

@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { LEAD_STATUSES, type LeadStatus } from '../lead.entity';
 import { CUSTOM_FIELDS_SCHEMA, type CustomFields } from './lead-fields';
@@ -40,7 +41,9 @@ export class LeadResponse {
   /** @example false */
   starred: boolean;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }

@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { StageResponse } from './stage.response';
 
@@ -13,7 +14,9 @@ export class PipelineResponse {
   @ApiProperty({ type: () => [StageResponse], description: 'The stages, ordered by position.' })
   stages: StageResponse[];
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }

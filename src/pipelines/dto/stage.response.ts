@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class StageResponse {
@@ -17,7 +18,9 @@ export class StageResponse {
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, example: 40, description: 'Percent.' })
   probability: number;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }

@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class TagResponse {
@@ -10,7 +11,9 @@ export class TagResponse {
   @ApiProperty({ type: 'integer', minimum: 0, example: 42, description: 'Leads carrying this tag.' })
   leads_count: number;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }

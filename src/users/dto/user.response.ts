@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { USER_ROLES, type UserRole } from '../user.entity';
 
@@ -14,7 +15,9 @@ export class UserResponse {
   /** @example true */
   is_active: boolean;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }

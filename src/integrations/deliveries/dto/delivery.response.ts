@@ -1,3 +1,4 @@
+import { ApiTimestamp } from '../../../common/docs/api-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination/pagination-query.dto';
@@ -103,6 +104,7 @@ export class DeliveryResponse {
     nullable: true,
     description: 'The automation run that queued it.',
     example: 311,
+    format: 'int64', // automation_runs.id is a bigserial
   })
   automation_run_id: number | null;
 
@@ -123,8 +125,10 @@ export class DeliveryResponse {
   is_duplicate: boolean | null;
 
   /** @example "2026-03-28T09:15:00+00:00" */
+  @ApiTimestamp()
   created_at: string;
   /** @example "2026-03-28T09:15:01+00:00" */
+  @ApiTimestamp()
   updated_at: string;
 }
 
