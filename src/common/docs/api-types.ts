@@ -15,3 +15,17 @@ export function ApiTimestamp(): PropertyDecorator {
     Reflect.defineMetadata(MODEL_PROPERTIES, { ...existing, format: 'date-time' }, target, key);
   };
 }
+
+/** Marks a property ApiReference() declared; openapi.ts reads it for request examples, then removes it. */
+export const REFERENCE_MARK = 'x-leadhub-reference';
+
+/**
+ * An id of a record the request points at (a pipeline, a user, an outside service's form): request examples
+ * leave it out, so each runs as it is on a fresh install, where no such record exists.
+ */
+export function ApiReference(): PropertyDecorator {
+  return (target, key) => {
+    const existing = Reflect.getMetadata(MODEL_PROPERTIES, target, key) ?? {};
+    Reflect.defineMetadata(MODEL_PROPERTIES, { ...existing, [REFERENCE_MARK]: true }, target, key);
+  };
+}

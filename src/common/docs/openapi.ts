@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_VERSION } from '../app-version';
 import { errorResponseObject } from './api-responses';
 import { documentEdge } from './edge-docs';
+import { REFERENCE_MARK } from './api-types';
 import { buildExample } from './examples';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -141,7 +142,7 @@ function finalize(doc: Json): Json {
         }
       // Request examples run as they are on a fresh install: no ids of records that do not exist there.
       for (const media of Object.values<Json>(op.requestBody?.content ?? {}))
-        media.example ??= withoutReferences(buildExample(media.schema, doc));
+        media.example ??= withoutReferences(buildExample(media.schema, doc), media.schema, doc);
       for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
         response.headers = {
           ...(response.headers ?? {}),
@@ -162,6 +163,8 @@ function finalize(doc: Json): Json {
     }
   }
   walkSchemas(doc, tightenSchema);
+  // The reference marks served the request examples above; they are not part of the published contract.
+  walkSchemas(doc, (schema) => delete schema[REFERENCE_MARK]);
   const used = new Set(
     Object.values<Json>(doc.paths).flatMap((item) =>
       Object.values<Json>(item).flatMap((op) => op.tags ?? []),
@@ -177,16 +180,37 @@ function finalize(doc: Json): Json {
   return doc;
 }
 
-/** A request example without the `*_id` references a fresh install cannot satisfy. */
-function withoutReferences(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutReferences);
+/** A request example without the properties its schema declares references (`@ApiReference()`). */
+function withoutReferences(value: unknown, schema: Json | undefined, doc: Json): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutReferences(v, itemsOf(schema, doc), doc));
   if (!value || typeof value !== 'object') return value;
+  const props = propertiesOf(schema, doc);
   return Object.fromEntries(
     Object.entries(value)
-      // Integer `*_id`s point at records; string ones (an outside service's lead id) are data.
-      .filter(([k, v]) => !(k.endsWith('_id') && typeof v === 'number'))
-      .map(([k, v]) => [k, withoutReferences(v)]),
+      .filter(([k]) => !props[k]?.[REFERENCE_MARK])
+      .map(([k, v]) => [k, withoutReferences(v, props[k], doc)]),
   );
+}
+
+/** The properties a schema may have: its own, its `$ref`'s, and those of each allOf/oneOf/anyOf branch. */
+function propertiesOf(schema: Json | undefined, doc: Json, depth = 0): Record<string, Json> {
+  if (!schema || depth > 16) return {};
+  if (schema.$ref) return propertiesOf(resolveRef(schema.$ref, doc), doc, depth + 1);
+  const branches = [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
+  return Object.assign(
+    {},
+    ...branches.map((b: Json) => propertiesOf(b, doc, depth + 1)),
+    schema.properties ?? {},
+  );
+}
+
+function itemsOf(schema: Json | undefined, doc: Json): Json | undefined {
+  const s = schema?.$ref ? resolveRef(schema.$ref, doc) : schema;
+  return s?.items;
+}
+
+function resolveRef(ref: string, doc: Json): Json | undefined {
+  return doc.components?.schemas?.[ref.replace('#/components/schemas/', '')];
 }
 
 const INT32 = { min: -2147483648, max: 2147483647 };

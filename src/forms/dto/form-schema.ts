@@ -1,3 +1,4 @@
+import { ApiReference } from '../../common/docs/api-types';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TAG_NAME_MAX, TAGS_MAX } from '../../leads/dto/lead-fields';
 import {
@@ -106,9 +107,11 @@ export class LeadDefaultsInput {
   })
   tags?: string[] | null;
 
+  @ApiReference()
   @ApiPropertyOptional({ ...ID, description: 'A pipeline of the workspace for new leads.', example: 1 })
   pipeline_id?: number | null;
 
+  @ApiReference()
   @ApiPropertyOptional({
     ...ID,
     description: 'A stage of pipeline_id (given alone, it brings its pipeline) for new leads.',
@@ -116,6 +119,7 @@ export class LeadDefaultsInput {
   })
   stage_id?: number | null;
 
+  @ApiReference()
   @ApiPropertyOptional({ ...ID, description: 'A user of the workspace who owns new leads.', example: 5 })
   assigned_user_id?: number | null;
 }

@@ -1,3 +1,4 @@
+import { ApiReference } from '../../common/docs/api-types';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -97,6 +98,7 @@ abstract class LeadFieldsDto {
   status?: LeadStatus;
 
   /** A pipeline of the workspace. Clearing it (or moving to another pipeline) clears a stage of the old one. */
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, example: 1 })
   @IsOptional()
   @IsInt()
@@ -105,6 +107,7 @@ abstract class LeadFieldsDto {
   pipeline_id?: number | null;
 
   /** A stage of `pipeline_id`; given alone, the lead moves to the stage's pipeline. */
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, example: 2 })
   @IsOptional()
   @IsInt()
@@ -113,6 +116,7 @@ abstract class LeadFieldsDto {
   pipeline_stage_id?: number | null;
 
   /** A user of the workspace. */
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, example: 5 })
   @IsOptional()
   @IsInt()

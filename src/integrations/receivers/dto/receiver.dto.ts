@@ -1,3 +1,4 @@
+import { ApiReference } from '../../../common/docs/api-types';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Documentation of Meta's Lead Ads webhook body (validated by hand: Meta may add fields). */
@@ -64,8 +65,10 @@ export class GoogleLeadBody {
   user_column_data: GoogleColumn[];
   /** @example "1.0" */
   api_version?: string;
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 123456789 })
   form_id?: number;
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 987654321 })
   campaign_id?: number;
   /** The webhook key of the integration. @example "s3cr3t-key" */
@@ -74,8 +77,10 @@ export class GoogleLeadBody {
   is_test?: boolean;
   /** @example "EAIaIQobChMI" */
   gcl_id?: string;
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 200000000 })
   adgroup_id?: number;
+  @ApiReference()
   @ApiPropertyOptional({ type: 'integer', format: 'int64', example: 300000000 })
   creative_id?: number;
 }
