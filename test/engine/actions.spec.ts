@@ -1,4 +1,4 @@
-import { seedRecords } from '../resources/automation-fixtures';
+import { seedRecords } from '../support/automation-fixtures';
 import { TestApp } from '../support/test-app';
 import { api, engineTestConfig, waitFor } from './engine-support';
 

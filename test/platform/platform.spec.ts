@@ -1,15 +1,13 @@
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
-import { TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('platform: health, auth, scopes, errors', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let key: string;
 
   beforeAll(async () => {
-    t = await TestApp.start();
     key = await (await t.workspace('acme')).key(['*']);
   });
-  afterAll(() => t.close());
 
   it('answers the health check without a key, exactly as the reference', async () => {
     const res = await t.get('/api/v1/health');

@@ -8,7 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { Public, Scopes } from '../../src/common/auth/auth.decorators';
 import { RouteDecisionsCheck, RouteEntry } from '../../src/common/auth/route-decisions';
 import { createTestDatabase } from '../support/db';
-import { testConfig, TestApp } from '../support/test-app';
+import { testConfig, useTestApp } from '../support/test-app';
 
 /**
  * Route → scope, committed as test/platform/route-scopes.txt: a change of who may call what shows in review as a
@@ -36,11 +36,7 @@ function render(entries: RouteEntry[]): string {
 }
 
 describe('route scopes: every route decides, and the decisions are reviewed', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await TestApp.start({ config: { worker: { ...testConfig().worker, enabled: false } } });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(() => ({ config: { worker: { ...testConfig().worker, enabled: false } } }));
 
   it('matches the committed route → scope list', () => {
     const text = render(t.app.get(RouteDecisionsCheck).entries());

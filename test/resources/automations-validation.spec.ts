@@ -1,5 +1,5 @@
 import { TestApp } from '../support/test-app';
-import { seedRecords, validAutomation } from './automation-fixtures';
+import { seedRecords, validAutomation } from '../support/automation-fixtures';
 
 describe('automations: definitions are validated strictly, every error by its path', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../../src/common/crypto/secret-box';
 import { TestApp } from '../support/test-app';
-import { SECRET, seedRecords, validAutomation } from './automation-fixtures';
+import { SECRET, seedRecords, validAutomation } from '../support/automation-fixtures';
 
 const KEY = randomBytes(32);
 

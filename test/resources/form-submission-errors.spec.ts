@@ -1,5 +1,5 @@
 import { TestApp } from '../support/test-app';
-import { email, FIELDS } from './form-fixtures';
+import { email, FIELDS } from '../support/form-fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,19 +1,17 @@
 import { events } from '../support/leads';
-import { TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('lead tags: POST /leads/{id}/tags, DELETE /leads/{id}/tags/{tag}', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let key: string;
   let ws: { id: number };
   let id: number;
 
   beforeAll(async () => {
-    t = await TestApp.start();
     const w = await t.workspace('lead-tags');
     ws = w;
     key = await w.key(['*']);
   });
-  afterAll(() => t.close());
 
   beforeEach(async () => {
     id = (await t.post('/api/v1/leads', { first_name: 'Tagged', tags: ['existing'] }, { key })).body.data.id;

@@ -1,6 +1,6 @@
 import { AppConfig } from '../../src/config/app-config';
 import { TestApp } from '../support/test-app';
-import { email } from './form-fixtures';
+import { email } from '../support/form-fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,8 +1,8 @@
 import { insertLead, leadTagNames } from '../support/lead-rows';
-import { TestApp, TestResponse, TestWorkspace } from '../support/test-app';
+import { TestResponse, TestWorkspace, useTestApp } from '../support/test-app';
 
 describe('tags', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ws: TestWorkspace;
   let key: string;
 
@@ -14,11 +14,9 @@ describe('tags', () => {
   const names = (res: TestResponse) => res.body.data.map((x: { name: string }) => x.name);
 
   beforeAll(async () => {
-    t = await TestApp.start();
     ws = await t.workspace('tags');
     key = await ws.key(['*']);
   });
-  afterAll(() => t.close());
 
   it('creates a tag and shows it with leads_count', async () => {
     const tag = await create({ name: ' vip-client ', color: '#FF5733' });

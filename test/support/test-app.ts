@@ -58,6 +58,32 @@ export function testConfig(
   );
 }
 
+export type TestAppOptions = NonNullable<Parameters<typeof TestApp.start>[0]>;
+
+/**
+ * The suite's app: started in a beforeAll (registered first, so the suite's own beforeAll can use it), closed
+ * in an afterAll. The returned object stands for the app once started:
+ *   const t = useTestApp({ config: {...} });
+ *   beforeAll(async () => { key = await (await t.workspace('acme')).key(['*']); });
+ */
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await TestApp.start(typeof options === 'function' ? options() : options);
+  });
+  afterAll(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  return new Proxy({} as TestApp, {
+    get(_, prop) {
+      if (!app) throw new Error('useTestApp(): the app exists between its beforeAll and afterAll only');
+      const value = Reflect.get(app, prop, app);
+      return typeof value === 'function' ? value.bind(app) : value;
+    },
+  });
+}
+
 /** The real app on its own database; every response is checked against the committed OpenAPI document. */
 export class TestApp {
   private prism?: PrismProxy;

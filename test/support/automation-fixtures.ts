@@ -1,4 +1,4 @@
-import type { TestApp } from '../support/test-app';
+import type { TestApp } from './test-app';
 
 export const SECRET = 'whsec_7f3a9c2b1d4e5f60';
 
