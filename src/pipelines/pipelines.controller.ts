@@ -57,10 +57,7 @@ export class PipelinesController {
   @Scopes('read:pipelines')
   @ApiOperation({ summary: 'Get a pipeline', description: 'With its stages, ordered by position.' })
   @ApiShowResponses(PipelineResponse)
-  async getPipeline(
-    @WorkspaceId() ws: number,
-    @IdParam() id: number,
-  ): Promise<{ data: PipelineResponse }> {
+  async getPipeline(@WorkspaceId() ws: number, @IdParam() id: number): Promise<{ data: PipelineResponse }> {
     return { data: toPipelineResponse(await this.pipelines.get(ws, id)) };
   }
 
