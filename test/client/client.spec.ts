@@ -5,6 +5,7 @@ import {
   type LeadResponse,
 } from '../../clients/typescript/src/index.js';
 import { TestApp } from '../support/test-app';
+import { apiError } from './api-error';
 
 /** The TypeScript client (clients/typescript) against the real app on a live port. */
 describe('TypeScript client: typed calls, pages, typed errors', () => {
@@ -52,10 +53,8 @@ describe('TypeScript client: typed calls, pages, typed errors', () => {
 
     const deleted = await client.delete('/api/v1/leads/{id}', { params: { path: { id: lead.id } } });
     expect(deleted).toBeUndefined(); // 204
-    const gone = await client
-      .get('/api/v1/leads/{id}', { params: { path: { id: lead.id } } })
-      .catch((e: unknown) => e);
-    expect(gone).toBeInstanceOf(LeadHubApiError);
+    const gone = await apiError(client.get('/api/v1/leads/{id}', { params: { path: { id: lead.id } } }));
+    expect(gone.status).toBe(404);
   });
 
   it('manages tags and tags a lead', async () => {
@@ -123,9 +122,7 @@ describe('TypeScript client: typed calls, pages, typed errors', () => {
   });
 
   it('a 404 is a LeadHubApiError with the envelope and the request id', async () => {
-    const err = await client
-      .get('/api/v1/leads/{id}', { params: { path: { id: 999999 } } })
-      .catch((e: unknown) => e as LeadHubApiError);
+    const err = await apiError(client.get('/api/v1/leads/{id}', { params: { path: { id: 999999 } } }));
     expect(err).toBeInstanceOf(LeadHubApiError);
     expect(err).toBeInstanceOf(Error);
     expect(err).toMatchObject({ name: 'LeadHubApiError', status: 404, code: 'NOT_FOUND', errors: {} });
@@ -136,9 +133,9 @@ describe('TypeScript client: typed calls, pages, typed errors', () => {
   });
 
   it('a 422 carries the field errors', async () => {
-    const err = await client
-      .post('/api/v1/leads', { body: { first_name: '', email: 'not-an-email' } })
-      .catch((e: unknown) => e as LeadHubApiError);
+    const err = await apiError(
+      client.post('/api/v1/leads', { body: { first_name: '', email: 'not-an-email' } }),
+    );
     expect(err).toBeInstanceOf(LeadHubApiError);
     expect(err.status).toBe(422);
     expect(err.code).toBe('VALIDATION_FAILED');
@@ -149,7 +146,7 @@ describe('TypeScript client: typed calls, pages, typed errors', () => {
 
   it('a 401 for a wrong key, and a key the caller sets is kept', async () => {
     const wrong = createLeadHubClient({ baseUrl, apiKey: 'lh_wrong', retry: false });
-    const err = await wrong.get('/api/v1/tags').catch((e: unknown) => e as LeadHubApiError);
+    const err = await apiError(wrong.get('/api/v1/tags'));
     expect(err).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
 
     const init = { body: { name: 'once' }, params: { header: { 'Idempotency-Key': 'my-own-key-1' } } };

@@ -33,6 +33,11 @@ export class FlakyProxy {
     this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
   }
 
+  /** Forgets the faults not met yet. */
+  clear(): void {
+    this.faults.clear();
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
