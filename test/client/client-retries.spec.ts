@@ -81,6 +81,20 @@ describe('TypeScript client: retries and idempotency keys', () => {
     expect(await leadsWithEmail('once-drop@example.com')).toBe(1);
   });
 
+  it('a POST told 409 (its key still in use) is asked again; other methods are not', async () => {
+    proxy.fail('POST', '409');
+    const created = await client.post('/api/v1/leads', {
+      body: { first_name: 'Conflicted', email: 'c409@example.com' },
+    });
+    expect(created.data.email).toBe('c409@example.com');
+    expect(retries.map((r) => r.status)).toEqual([409]);
+    expect(await leadsWithEmail('c409@example.com')).toBe(1);
+
+    proxy.fail('GET', '409');
+    expect(await apiError(client.get('/api/v1/tags'))).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(retries).toHaveLength(1);
+  });
+
   it('each POST call gets its own key', async () => {
     await client.post('/api/v1/tags', { body: { name: 'first' } });
     await client.post('/api/v1/tags', { body: { name: 'second' } });

@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 export type Fault =
   /** Answers 503 itself; the app never sees the request. */
   | '503'
+  /** Answers 409 CONFLICT itself, as the app does while a request with the same Idempotency-Key is running. */
+  | '409'
   /** The app handles the request (the write happens), then the client gets a 503 instead of the reply. */
   | 'forward-then-503'
   /** The app handles the request, then the connection is cut before any reply: the client sees a network error. */
@@ -57,6 +59,7 @@ export class FlakyProxy {
     this.seen.push({ method, url: req.url ?? '', idempotencyKey: typeof key === 'string' ? key : undefined });
     const fault = this.faults.get(method)?.shift();
     if (fault === '503') return unavailable(res);
+    if (fault === '409') return conflict(res);
 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
@@ -90,5 +93,13 @@ function unavailable(res: ServerResponse): void {
         code: 'SERVICE_UNAVAILABLE',
         message: 'The service is temporarily unavailable. Try again shortly.',
       }),
+    );
+}
+
+function conflict(res: ServerResponse): void {
+  res
+    .writeHead(409, { 'Content-Type': 'application/json' })
+    .end(
+      JSON.stringify({ status: 'error', code: 'CONFLICT', message: 'A request with this key is in flight.' }),
     );
 }

@@ -21,7 +21,7 @@ export interface RetryInfo {
   delayMs: number;
   method: string;
   url: string;
-  /** The status that is retried (429 or 503), or undefined after a network error. */
+  /** The status that is retried (429, 503, or 409 for a POST whose key is in use), or undefined after a network error. */
   status?: number;
   error?: unknown;
 }
@@ -36,7 +36,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /**
  * Wraps fetch: every POST gets an `Idempotency-Key` (unless the caller set one) that stays the same on all its
  * attempts, so the server replays the first result instead of writing twice. 429 and 503 are retried for every
- * method (the server did not do the work); a connection lost before the reply only where repeating is safe:
+ * method, 409 for POSTs (see retryable); a connection lost before the reply only where repeating is safe:
  * idempotent methods and keyed POSTs (never PATCH).
  */
 export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions = {}): FetchLike {
@@ -47,7 +47,8 @@ export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions = {}):
   return async (request: Request) => {
     if (request.method === 'POST' && !request.headers.has(IDEMPOTENCY_HEADER))
       request.headers.set(IDEMPOTENCY_HEADER, newIdempotencyKey());
-    const repeatable = IDEMPOTENT.has(request.method) || request.headers.has(IDEMPOTENCY_HEADER);
+    const keyed = request.method === 'POST';
+    const repeatable = keyed || IDEMPOTENT.has(request.method);
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
@@ -60,7 +61,7 @@ export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions = {}):
         await sleep(delayMs, request.signal);
         continue;
       }
-      if ((response.status !== 429 && response.status !== 503) || attempt > maxRetries) return response;
+      if (!retryable(response.status, keyed) || attempt > maxRetries) return response;
       const asked = retryAfterSeconds(response.headers.get('retry-after'));
       const delayMs = asked === null ? backoff(base, cap, attempt) : asked * 1000;
       if (delayMs > cap) return response;
@@ -75,6 +76,14 @@ export function retryingFetch(fetchImpl: FetchLike, options: RetryOptions = {}):
       await sleep(delayMs, request.signal);
     }
   };
+}
+
+/**
+ * 429 and 503: the server did not do the work. 409 on a keyed POST: the first request with this key is still
+ * running (the server waited for it, then gave up); asking again returns its stored response once it is done.
+ */
+function retryable(status: number, keyed: boolean): boolean {
+  return status === 429 || status === 503 || (keyed && status === 409);
 }
 
 /** Exponential backoff with jitter (half fixed, half random), so clients cut off together do not return together. */
