@@ -82,6 +82,9 @@ describe('TypeScript client package: builds, exports what it declares, READMEs c
       expect(built.emitted.has(join(file))).toBe(true);
     expect(pkg.files).toEqual(['dist', 'README.md']);
     expect(Object.keys(pkg.dependencies)).toEqual(['openapi-fetch']);
+    // The tests run against the root's copy: the published range must be the one tested.
+    const root = JSON.parse(readFileSync(join(PACKAGE, '..', '..', 'package.json'), 'utf8'));
+    expect(pkg.dependencies['openapi-fetch']).toBe(root.devDependencies['openapi-fetch']);
   });
 
   it('the published JavaScript is ES modules with explicit extensions, and imports only openapi-fetch', () => {
