@@ -167,10 +167,10 @@ describe('TypeScript client: 429 and Retry-After', () => {
     });
     await client.get('/api/v1/tags');
     const first = await client.raw.GET('/api/v1/tags');
-    // The app runs in this process: move its clock to 2 s before the key's hourly window ends.
+    // The app runs in this process: move its clock to 3 s before the key's hourly window ends.
     const resetAt = Number(first.response.headers.get('x-ratelimit-reset')) * 1000;
     const now = Date.now;
-    const shift = resetAt - 2000 - now();
+    const shift = resetAt - 3000 - now();
     jest.spyOn(Date, 'now').mockImplementation(() => now() + shift);
 
     const tags = await client.get('/api/v1/tags');
