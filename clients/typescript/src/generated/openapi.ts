@@ -126,11 +126,35 @@ export interface paths {
      * List the runs of an automation
      * @description **Required scope:** `read:automations`
      *
-     *     Newest first. One entry per event the automation was considered for: whether its actions ran (`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: a bound of the causal chain was reached, `cut_reason` says which: `depth_limit` or `chain_budget`). Events are processed asynchronously, usually within a second of the change.
+     *     Newest first. One entry per event the automation was considered for: whether its actions ran (`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: a bound of the causal chain was reached, `cut_reason` says which: `depth_limit` or `chain_budget`). Events are processed asynchronously, usually within a second of the change. `deliveries` lists the outbound deliveries the run queued (webhooks, e-mails, Slack messages) with their attempts so far.
      */
     get: operations['listAutomationRuns'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/deliveries/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Retry a failed delivery
+     * @description **Required scope:** `write:integrations`
+     *
+     *     Re-queues a `failed` (or `cancelled`) delivery or Facebook receipt: a new series of attempts starts at once, on the same retry schedule. The delivery keeps its id (X-LeadHub-Delivery), so receivers can still de-duplicate. Any other status is a 422.
+     *
+     *     A key with a `write:` scope receives the records it writes in the responses, even without the matching `read:` scope: write implies reading what you wrote (as with GitHub and Stripe keys).
+     */
+    post: operations['retryDelivery'];
     delete?: never;
     options?: never;
     head?: never;
@@ -365,6 +389,28 @@ export interface paths {
      *     A key with a `write:` scope receives the records it writes in the responses, even without the matching `read:` scope: write implies reading what you wrote (as with GitHub and Stripe keys).
      */
     patch: operations['updateIntegration'];
+    trace?: never;
+  };
+  '/api/v1/integrations/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the deliveries of an integration
+     * @description **Required scope:** `read:integrations`
+     *
+     *     Newest first: outbound attempt series (webhook subscription events, Mailgun e-mails, Slack messages) with their status, attempts, last answer and next attempt, and inbound receipts (Facebook and Google Ads leads) with the lead they created or matched.
+     */
+    get: operations['listIntegrationDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/integrations/types': {
@@ -655,6 +701,50 @@ export interface paths {
     patch: operations['updatePipelineStage'];
     trace?: never;
   };
+  '/api/v1/receivers/facebook/{receiver_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Answer Meta's webhook verification
+     * @description Meta calls this once when the webhook is set up (Webhooks → Page → subscribe to `leadgen`): with `hub.mode=subscribe` and the verify token of the integration, the answer is `hub.challenge`, as text.
+     */
+    get: operations['verifyFacebookWebhook'];
+    put?: never;
+    /**
+     * Receive Facebook Lead Ads notifications
+     * @description Meta's `leadgen` webhook. The `X-Hub-Signature-256` header (HMAC-SHA256 of the raw body with the integration's app secret) is checked in constant time; each leadgen id of the integration's page is queued and acknowledged at once, then fetched from the Graph API (`GET /{leadgen_id}` with the page token, retried with backoff while the Graph API fails) and created or de-duplicated as a lead with source `facebook`. A leadgen id received again creates nothing.
+     */
+    post: operations['receiveFacebookLeads'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/receivers/google-ads/{receiver_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Receive a Google Ads lead form lead
+     * @description Google Ads' lead form webhook. `google_key` must equal the integration's webhook key (checked in constant time). Standard columns (FULL_NAME, FIRST_NAME, LAST_NAME, EMAIL, WORK_EMAIL, PHONE_NUMBER, WORK_PHONE, COMPANY_NAME) fill the lead; other answers go to `custom_fields` (by column id, or column name for custom questions), after the integration's `field_mapping`. Source `google_ads`; `is_test` leads are tagged `test`; `gcl_id` is kept as custom field `gcl_id`. The same lead_id twice creates one lead.
+     */
+    post: operations['receiveGoogleAdsLead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tags': {
     parameters: {
       query?: never;
@@ -866,6 +956,8 @@ export interface components {
         | components['schemas']['MoveToStageAction']
         | components['schemas']['SetFieldAction']
         | components['schemas']['SendWebhookAction']
+        | components['schemas']['SendEmailAction']
+        | components['schemas']['NotifySlackAction']
       )[];
       /**
        * Format: int32
@@ -969,6 +1061,8 @@ export interface components {
        * @example null
        */
       error: string | null;
+      /** @description The outbound deliveries the run queued (send_webhook, send_email, notify_slack), oldest first. */
+      deliveries: components['schemas']['DeliveryResponse'][];
       /**
        * Format: date-time
        * @example 2026-03-28T09:15:00+00:00
@@ -1045,6 +1139,8 @@ export interface components {
         | components['schemas']['MoveToStageAction']
         | components['schemas']['SetFieldAction']
         | components['schemas']['SendWebhookAction']
+        | components['schemas']['SendEmailAction']
+        | components['schemas']['NotifySlackAction']
       )[];
       /** @example Welcome new website leads */
       name: string;
@@ -1105,7 +1201,7 @@ export interface components {
        * @example mailgun
        * @enum {string}
        */
-      type: 'facebook_lead_ads' | 'google_ads' | 'mailgun' | 'slack' | 'webhook' | 'zapier';
+      type: 'facebook_lead_ads' | 'google_ads' | 'mailgun' | 'slack' | 'webhook';
       /**
        * @description Values for the type's config fields (see `GET /integrations/types`): required fields must be present, unknown keys are refused. Secret fields are stored encrypted and returned masked (`••••` + last 4 characters; shorter than 12 characters: `••••`). On update the config replaces the stored one as a whole, but a secret sent back exactly as the masked value keeps the stored secret. URL fields must be http(s) URLs reaching only globally routable addresses (no loopback, private, link-local, reserved or documentation ranges, no IPv6 forms embedding such an address, not the server itself).
        * @example {
@@ -1115,7 +1211,14 @@ export interface components {
        *     }
        */
       config?: {
-        [key: string]: string | number | boolean;
+        [key: string]:
+          | string
+          | number
+          | boolean
+          | string[]
+          | {
+              [key: string]: string;
+            };
       };
       /** @example Mailgun (EU) */
       name: string;
@@ -1294,6 +1397,98 @@ export interface components {
        */
       password?: string | null;
     };
+    DeliveryEnvelope: {
+      data: components['schemas']['DeliveryResponse'];
+    };
+    DeliveryResponse: {
+      /**
+       * Format: uuid
+       * @description Outbound: the X-LeadHub-Delivery header, the same on every attempt.
+       * @example 0b9e3c1a-5d2f-4e8b-9a7c-6f1d2e3b4a5c
+       */
+      id: string;
+      /**
+       * @example outbound
+       * @enum {string}
+       */
+      direction: 'outbound' | 'inbound';
+      /**
+       * @description Outbound: `webhook` (send_webhook action), `subscription` (webhook integration), `email` (Mailgun), `slack`. Inbound: `facebook_lead`, `google_ads_lead`.
+       * @example email
+       * @enum {string}
+       */
+      kind: 'webhook' | 'subscription' | 'email' | 'slack' | 'facebook_lead' | 'google_ads_lead';
+      /**
+       * @description `pending`: waiting for its (next) attempt; `delivered` (outbound) / `processed` (inbound): done; `failed`: refused for good or out of attempts (can be retried); `cancelled`: its integration was deleted or turned inactive before it was sent.
+       * @example delivered
+       * @enum {string}
+       */
+      status: 'pending' | 'delivered' | 'processed' | 'failed' | 'cancelled';
+      /**
+       * @description The event that caused it (outbound).
+       * @example lead.created
+       */
+      event_type: string | null;
+      /**
+       * @description Where it went (outbound): the URL, or for e-mail and Slack the service's address only.
+       * @example https://api.mailgun.net/v3/mg.example.com/messages
+       */
+      destination: string | null;
+      /**
+       * @description The outside service's lead id (inbound: Facebook leadgen_id, Google lead_id).
+       * @example null
+       */
+      external_id: string | null;
+      /**
+       * Format: int32
+       * @example 1
+       */
+      attempts: number;
+      /**
+       * Format: int32
+       * @description HTTP status of the last answer.
+       * @example 200
+       */
+      last_status_code: number | null;
+      /**
+       * @description Why the last attempt failed (no secrets, no addresses).
+       * @example null
+       */
+      last_error: string | null;
+      /**
+       * Format: date-time
+       * @description When the next attempt is due (null unless pending).
+       * @example null
+       */
+      next_attempt_at: string | null;
+      /**
+       * Format: int32
+       * @description The automation run that queued it.
+       * @example 311
+       */
+      automation_run_id: number | null;
+      /**
+       * Format: int32
+       * @description The lead it was about (outbound) or that it created or matched (inbound).
+       * @example 1842
+       */
+      lead_id: number | null;
+      /**
+       * @description Inbound: whether the lead matched an existing one.
+       * @example null
+       */
+      is_duplicate: boolean | null;
+      /**
+       * Format: date-time
+       * @example 2026-03-28T09:15:00+00:00
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-03-28T09:15:01+00:00
+       */
+      updated_at: string;
+    };
     ErrorEnvelope: {
       /**
        * @example error
@@ -1336,6 +1531,57 @@ export interface components {
        * @example 12
        */
       omitted_errors?: number;
+    };
+    FacebookChange: {
+      /**
+       * @description Only `leadgen` changes are taken in.
+       * @example leadgen
+       */
+      field: string;
+      value: components['schemas']['FacebookLeadgenValue'];
+    };
+    FacebookEntry: {
+      /**
+       * Format: int32
+       * @example 1764000000
+       */
+      time: number;
+      changes: components['schemas']['FacebookChange'][];
+      /**
+       * @description The page id.
+       * @example 123456789012345
+       */
+      id: string;
+    };
+    FacebookLeadgenValue: {
+      /**
+       * Format: int64
+       * @example 1764000000
+       */
+      created_time?: number;
+      /** @example 444444444444 */
+      leadgen_id: string;
+      /** @example 123456789012345 */
+      page_id: string;
+      /** @example 555555555555 */
+      form_id?: string;
+      /** @example 666666666666 */
+      ad_id?: string;
+      /** @example 777777777777 */
+      adgroup_id?: string;
+    };
+    FacebookWebhookAck: {
+      /**
+       * Format: int32
+       * @description How many new leadgen ids were queued (ids received before are not counted).
+       * @example 1
+       */
+      queued: number;
+    };
+    FacebookWebhookBody: {
+      entry: components['schemas']['FacebookEntry'][];
+      /** @example page */
+      object: string;
     };
     FormEnvelope: {
       data: components['schemas']['FormResponse'];
@@ -1506,6 +1752,53 @@ export interface components {
        */
       created_at: string;
     };
+    GoogleColumn: {
+      /**
+       * @description A standard column id (FULL_NAME, EMAIL, PHONE_NUMBER, …); absent for custom questions.
+       * @example EMAIL
+       */
+      column_id?: string;
+      /** @example User Email */
+      column_name?: string;
+      /** @example ada@example.com */
+      string_value: string;
+    };
+    GoogleLeadBody: {
+      user_column_data: components['schemas']['GoogleColumn'][];
+      /**
+       * Format: int64
+       * @example 123456789
+       */
+      form_id?: number;
+      /**
+       * Format: int64
+       * @example 987654321
+       */
+      campaign_id?: number;
+      /**
+       * Format: int64
+       * @example 200000000
+       */
+      adgroup_id?: number;
+      /**
+       * Format: int64
+       * @example 300000000
+       */
+      creative_id?: number;
+      /** @example TeSter-123-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz-0123456789-AaBbCcDdEe */
+      lead_id: string;
+      /** @example 1.0 */
+      api_version?: string;
+      /**
+       * @description The webhook key of the integration.
+       * @example s3cr3t-key
+       */
+      google_key: string;
+      /** @example true */
+      is_test?: boolean;
+      /** @example EAIaIQobChMI */
+      gcl_id?: string;
+    };
     HealthResponse: {
       /**
        * @example ok
@@ -1611,7 +1904,7 @@ export interface components {
        * @example string
        * @enum {string}
        */
-      type: 'string' | 'url' | 'email' | 'boolean' | 'integer';
+      type: 'string' | 'url' | 'email' | 'boolean' | 'integer' | 'string_list' | 'string_map';
       /**
        * @description The allowed values, when the field has a fixed set.
        * @example [
@@ -1652,8 +1945,20 @@ export interface components {
        *     }
        */
       config: {
-        [key: string]: string | number | boolean;
+        [key: string]:
+          | string
+          | number
+          | boolean
+          | string[]
+          | {
+              [key: string]: string;
+            };
       };
+      /**
+       * @description Facebook Lead Ads and Google Ads: the public URL to paste into Meta's app dashboard (Webhooks → Page → leadgen, with the verify token) or into the Google Ads lead form's webhook settings (with the key). Its last part is an unguessable token of this integration. Null for other types.
+       * @example https://leads.example.com/api/v1/receivers/facebook/3f9a…c2
+       */
+      receiver_url: string | null;
       /** @example mailgun */
       type: string;
       /** @example Mailgun (EU) */
@@ -1711,7 +2016,7 @@ export interface components {
        *         "type": "email",
        *         "required": false,
        *         "secret": false,
-       *         "description": "The sender address (defaults to the domain)."
+       *         "description": "The sender address (default: leadhub@ + the domain)."
        *       }
        *     ]
        */
@@ -1894,6 +2199,24 @@ export interface components {
       /** @example Qualified */
       name: string;
     };
+    NotifySlackAction: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'notify_slack';
+      /**
+       * Format: int32
+       * @description A slack integration of the workspace.
+       * @example 4
+       */
+      integration_id: number;
+      /**
+       * @description The message (Slack mrkdwn). A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values have &, < and > escaped as Slack asks, so a lead's data cannot mention or link; unescaped tags are refused.
+       * @example New lead: *{{first_name}} {{last_name}}* ({{email}}) from {{source}}
+       */
+      text: string;
+    };
     PageLinks: {
       /**
        * Format: uri
@@ -1962,6 +2285,11 @@ export interface components {
     };
     PaginatedAutomations: {
       data: components['schemas']['AutomationResponse'][];
+      meta: components['schemas']['PageMeta'];
+      links: components['schemas']['PageLinks'];
+    };
+    PaginatedDeliverys: {
+      data: components['schemas']['DeliveryResponse'][];
       meta: components['schemas']['PageMeta'];
       links: components['schemas']['PageLinks'];
     };
@@ -2080,6 +2408,21 @@ export interface components {
        */
       checked_at: string;
     };
+    ReceivedLeadResponse: {
+      /**
+       * @description `duplicate`: the lead matched an existing one, or this lead_id was received before.
+       * @example created
+       * @enum {string}
+       */
+      status: 'created' | 'duplicate';
+      /**
+       * Format: int32
+       * @example 1842
+       */
+      lead_id: number | null;
+      /** @example false */
+      is_duplicate: boolean;
+    };
     RemoveTagAction: {
       /**
        * @description discriminator enum property added by openapi-typescript
@@ -2088,6 +2431,39 @@ export interface components {
       type: 'remove_tag';
       /** @example cold */
       tag: string;
+    };
+    SendEmailAction: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'send_email';
+      /**
+       * Format: int32
+       * @description A mailgun integration of the workspace.
+       * @example 3
+       */
+      integration_id: number;
+      /**
+       * @description The recipient (default `{{email}}`: the lead's address; a run whose lead has none fails). A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`).
+       * @example {{email}}
+       */
+      to?: string;
+      /**
+       * @description A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values inserted as they are.
+       * @example Welcome, {{first_name}}!
+       */
+      subject: string;
+      /**
+       * @description The plain-text body (text or html is required). A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values inserted as they are.
+       * @example Hello {{first_name}}, thanks for your interest in {{company}}.
+       */
+      text?: string;
+      /**
+       * @description The HTML body. A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values are HTML-escaped; unescaped tags ({{{…}}}) are refused.
+       * @example <p>Hello {{first_name}},</p><p>thanks for your interest.</p>
+       */
+      html?: string;
     };
     SendWebhookAction: {
       /**
@@ -2217,6 +2593,8 @@ export interface components {
         | components['schemas']['MoveToStageAction']
         | components['schemas']['SetFieldAction']
         | components['schemas']['SendWebhookAction']
+        | components['schemas']['SendEmailAction']
+        | components['schemas']['NotifySlackAction']
       )[];
       /** @example Welcome new website leads */
       name?: string;
@@ -2277,7 +2655,7 @@ export interface components {
        * @example mailgun
        * @enum {string}
        */
-      type?: 'facebook_lead_ads' | 'google_ads' | 'mailgun' | 'slack' | 'webhook' | 'zapier';
+      type?: 'facebook_lead_ads' | 'google_ads' | 'mailgun' | 'slack' | 'webhook';
       /**
        * @description Values for the type's config fields (see `GET /integrations/types`): required fields must be present, unknown keys are refused. Secret fields are stored encrypted and returned masked (`••••` + last 4 characters; shorter than 12 characters: `••••`). On update the config replaces the stored one as a whole, but a secret sent back exactly as the masked value keeps the stored secret. URL fields must be http(s) URLs reaching only globally routable addresses (no loopback, private, link-local, reserved or documentation ranges, no IPv6 forms embedding such an address, not the server itself).
        * @example {
@@ -2287,7 +2665,14 @@ export interface components {
        *     }
        */
       config?: {
-        [key: string]: string | number | boolean;
+        [key: string]:
+          | string
+          | number
+          | boolean
+          | string[]
+          | {
+              [key: string]: string;
+            };
       };
       /** @example Mailgun (EU) */
       name?: string;
@@ -2527,7 +2912,14 @@ export type CreatePipelineDto = components['schemas']['CreatePipelineDto'];
 export type CreateStageDto = components['schemas']['CreateStageDto'];
 export type CreateTagDto = components['schemas']['CreateTagDto'];
 export type CreateUserDto = components['schemas']['CreateUserDto'];
+export type DeliveryEnvelope = components['schemas']['DeliveryEnvelope'];
+export type DeliveryResponse = components['schemas']['DeliveryResponse'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
+export type FacebookChange = components['schemas']['FacebookChange'];
+export type FacebookEntry = components['schemas']['FacebookEntry'];
+export type FacebookLeadgenValue = components['schemas']['FacebookLeadgenValue'];
+export type FacebookWebhookAck = components['schemas']['FacebookWebhookAck'];
+export type FacebookWebhookBody = components['schemas']['FacebookWebhookBody'];
 export type FormEnvelope = components['schemas']['FormEnvelope'];
 export type FormField = components['schemas']['FormField'];
 export type FormFieldInput = components['schemas']['FormFieldInput'];
@@ -2536,6 +2928,8 @@ export type FormSubmissionCreatedEnvelope = components['schemas']['FormSubmissio
 export type FormSubmissionCreatedResponse = components['schemas']['FormSubmissionCreatedResponse'];
 export type FormSubmissionEnvelope = components['schemas']['FormSubmissionEnvelope'];
 export type FormSubmissionResponse = components['schemas']['FormSubmissionResponse'];
+export type GoogleColumn = components['schemas']['GoogleColumn'];
+export type GoogleLeadBody = components['schemas']['GoogleLeadBody'];
 export type HealthResponse = components['schemas']['HealthResponse'];
 export type InboundLeadDto = components['schemas']['InboundLeadDto'];
 export type InboundLeadResponse = components['schemas']['InboundLeadResponse'];
@@ -2550,10 +2944,12 @@ export type LeadEnvelope = components['schemas']['LeadEnvelope'];
 export type LeadResponse = components['schemas']['LeadResponse'];
 export type MoveToStageAction = components['schemas']['MoveToStageAction'];
 export type NewStageDto = components['schemas']['NewStageDto'];
+export type NotifySlackAction = components['schemas']['NotifySlackAction'];
 export type PageLinks = components['schemas']['PageLinks'];
 export type PageMeta = components['schemas']['PageMeta'];
 export type PaginatedAutomationRuns = components['schemas']['PaginatedAutomationRuns'];
 export type PaginatedAutomations = components['schemas']['PaginatedAutomations'];
+export type PaginatedDeliverys = components['schemas']['PaginatedDeliverys'];
 export type PaginatedForms = components['schemas']['PaginatedForms'];
 export type PaginatedFormSubmissions = components['schemas']['PaginatedFormSubmissions'];
 export type PaginatedIntegrations = components['schemas']['PaginatedIntegrations'];
@@ -2566,7 +2962,9 @@ export type PipelineEnvelope = components['schemas']['PipelineEnvelope'];
 export type PipelineResponse = components['schemas']['PipelineResponse'];
 export type ReadinessBacklog = components['schemas']['ReadinessBacklog'];
 export type ReadinessResponse = components['schemas']['ReadinessResponse'];
+export type ReceivedLeadResponse = components['schemas']['ReceivedLeadResponse'];
 export type RemoveTagAction = components['schemas']['RemoveTagAction'];
+export type SendEmailAction = components['schemas']['SendEmailAction'];
 export type SendWebhookAction = components['schemas']['SendWebhookAction'];
 export type SetFieldAction = components['schemas']['SetFieldAction'];
 export type SetStatusAction = components['schemas']['SetStatusAction'];
@@ -4735,6 +5133,26 @@ export interface operations {
            *             }
            *           ],
            *           "error": null,
+           *           "deliveries": [
+           *             {
+           *               "id": "0b9e3c1a-5d2f-4e8b-9a7c-6f1d2e3b4a5c",
+           *               "direction": "outbound",
+           *               "kind": "email",
+           *               "status": "delivered",
+           *               "event_type": "lead.created",
+           *               "destination": "https://api.mailgun.net/v3/mg.example.com/messages",
+           *               "external_id": null,
+           *               "attempts": 1,
+           *               "last_status_code": 200,
+           *               "last_error": null,
+           *               "next_attempt_at": null,
+           *               "automation_run_id": 311,
+           *               "lead_id": 1842,
+           *               "is_duplicate": null,
+           *               "created_at": "2026-03-28T09:15:00+00:00",
+           *               "updated_at": "2026-03-28T09:15:01+00:00"
+           *             }
+           *           ],
            *           "created_at": "2026-03-28T09:15:00+00:00"
            *         }
            *       ],
@@ -4834,6 +5252,230 @@ export interface operations {
            *       "status": "error",
            *       "message": "The requested lead does not exist.",
            *       "code": "NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The given data was invalid. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The given data was invalid.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": {
+           *         "email": [
+           *           "The email field must be an email."
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Too many requests. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Rate limit of 1000 requests per hour exceeded for this API key.",
+           *       "code": "RATE_LIMITED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An unexpected server error occurred. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "An unexpected server error occurred.",
+           *       "code": "SERVER_ERROR"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The service is temporarily unavailable. Try again shortly. */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The service is temporarily unavailable. Try again shortly.",
+           *       "code": "SERVICE_UNAVAILABLE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  retryDelivery: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a retry safe (Stripe semantics): the first successful response to a request with this key is stored with its write and replayed (with `Idempotent-Replayed: true`) to any retry with the same key for 24 hours. Scoped to the API key. The same key with a different request is a 422; a retry while the first request is still running waits up to 3 seconds, then gets 409. A request that failed stores nothing. Use a new random value (a UUID) per logical request. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The record. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "0b9e3c1a-5d2f-4e8b-9a7c-6f1d2e3b4a5c",
+           *         "direction": "outbound",
+           *         "kind": "email",
+           *         "status": "delivered",
+           *         "event_type": "lead.created",
+           *         "destination": "https://api.mailgun.net/v3/mg.example.com/messages",
+           *         "external_id": null,
+           *         "attempts": 1,
+           *         "last_status_code": 200,
+           *         "last_error": null,
+           *         "next_attempt_at": null,
+           *         "automation_run_id": 311,
+           *         "lead_id": 1842,
+           *         "is_duplicate": null,
+           *         "created_at": "2026-03-28T09:15:00+00:00",
+           *         "updated_at": "2026-03-28T09:15:01+00:00"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['DeliveryEnvelope'];
+        };
+      };
+      /** @description The API key is missing or invalid. */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The API key is missing or invalid.",
+           *       "code": "UNAUTHORIZED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The API key does not have the required scope. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "This API key lacks the required scope: read:leads.",
+           *       "code": "FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The requested resource does not exist. */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The requested lead does not exist.",
+           *       "code": "NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description A request with this Idempotency-Key is still being processed. */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "A request with this Idempotency-Key is still being processed.",
+           *       "code": "CONFLICT"
            *     }
            */
           'application/json': components['schemas']['ErrorEnvelope'];
@@ -7426,7 +8068,7 @@ export interface operations {
         /** @description Sort direction. */
         direction?: 'asc' | 'desc';
         /** @description Only integrations of this type. */
-        type?: 'facebook_lead_ads' | 'google_ads' | 'mailgun' | 'slack' | 'webhook' | 'zapier';
+        type?: 'facebook_lead_ads' | 'google_ads' | 'mailgun' | 'slack' | 'webhook';
         /** @description `true` or `false`. */
         is_active?: boolean;
         /** @description Sort field (default created_at). */
@@ -7459,6 +8101,7 @@ export interface operations {
            *             "domain": "mg.example.com",
            *             "region": "eu"
            *           },
+           *           "receiver_url": "https://leads.example.com/api/v1/receivers/facebook/3f9a…c2",
            *           "type": "mailgun",
            *           "name": "Mailgun (EU)",
            *           "is_active": true,
@@ -7688,6 +8331,7 @@ export interface operations {
            *           "domain": "mg.example.com",
            *           "region": "eu"
            *         },
+           *         "receiver_url": "https://leads.example.com/api/v1/receivers/facebook/3f9a…c2",
            *         "type": "mailgun",
            *         "name": "Mailgun (EU)",
            *         "is_active": true,
@@ -7945,6 +8589,7 @@ export interface operations {
            *           "domain": "mg.example.com",
            *           "region": "eu"
            *         },
+           *         "receiver_url": "https://leads.example.com/api/v1/receivers/facebook/3f9a…c2",
            *         "type": "mailgun",
            *         "name": "Mailgun (EU)",
            *         "is_active": true,
@@ -8155,6 +8800,7 @@ export interface operations {
            *           "domain": "mg.example.com",
            *           "region": "eu"
            *         },
+           *         "receiver_url": "https://leads.example.com/api/v1/receivers/facebook/3f9a…c2",
            *         "type": "mailgun",
            *         "name": "Mailgun (EU)",
            *         "is_active": true,
@@ -8607,6 +9253,7 @@ export interface operations {
            *           "domain": "mg.example.com",
            *           "region": "eu"
            *         },
+           *         "receiver_url": "https://leads.example.com/api/v1/receivers/facebook/3f9a…c2",
            *         "type": "mailgun",
            *         "name": "Mailgun (EU)",
            *         "is_active": true,
@@ -8837,6 +9484,250 @@ export interface operations {
       };
     };
   };
+  listIntegrationDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Page number, 1-based. */
+        page?: number;
+        /** @description Records per page. */
+        per_page?: number;
+        /** @description Only deliveries with this status. */
+        status?: 'pending' | 'delivered' | 'processed' | 'failed' | 'cancelled';
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of records. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "0b9e3c1a-5d2f-4e8b-9a7c-6f1d2e3b4a5c",
+           *           "direction": "outbound",
+           *           "kind": "email",
+           *           "status": "delivered",
+           *           "event_type": "lead.created",
+           *           "destination": "https://api.mailgun.net/v3/mg.example.com/messages",
+           *           "external_id": null,
+           *           "attempts": 1,
+           *           "last_status_code": 200,
+           *           "last_error": null,
+           *           "next_attempt_at": null,
+           *           "automation_run_id": 311,
+           *           "lead_id": 1842,
+           *           "is_duplicate": null,
+           *           "created_at": "2026-03-28T09:15:00+00:00",
+           *           "updated_at": "2026-03-28T09:15:01+00:00"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "current_page": 1,
+           *         "last_page": 5,
+           *         "per_page": 15,
+           *         "total": 73,
+           *         "from": 1,
+           *         "to": 15
+           *       },
+           *       "links": {
+           *         "first": "https://yourdomain.com/api/v1/leads?page=1",
+           *         "last": "https://yourdomain.com/api/v1/leads?page=5",
+           *         "prev": null,
+           *         "next": "https://yourdomain.com/api/v1/leads?page=2",
+           *         "self": "https://yourdomain.com/api/v1/leads?page=1"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['PaginatedDeliverys'];
+        };
+      };
+      /** @description The Host (or trusted X-Forwarded-Host/-Proto) header is invalid and APP_URL is not set. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The Host header is not a valid host name.",
+           *       "code": "BAD_REQUEST"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The API key is missing or invalid. */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The API key is missing or invalid.",
+           *       "code": "UNAUTHORIZED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The API key does not have the required scope. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "This API key lacks the required scope: read:leads.",
+           *       "code": "FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The requested resource does not exist. */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The requested lead does not exist.",
+           *       "code": "NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The given data was invalid. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The given data was invalid.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": {
+           *         "email": [
+           *           "The email field must be an email."
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Too many requests. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Rate limit of 1000 requests per hour exceeded for this API key.",
+           *       "code": "RATE_LIMITED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An unexpected server error occurred. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "An unexpected server error occurred.",
+           *       "code": "SERVER_ERROR"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The service is temporarily unavailable. Try again shortly. */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The service is temporarily unavailable. Try again shortly.",
+           *       "code": "SERVICE_UNAVAILABLE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   listIntegrationTypes: {
     parameters: {
       query?: never;
@@ -8896,7 +9787,7 @@ export interface operations {
            *               "type": "email",
            *               "required": false,
            *               "secret": false,
-           *               "description": "The sender address (defaults to the domain)."
+           *               "description": "The sender address (default: leadhub@ + the domain)."
            *             }
            *           ],
            *           "type": "mailgun",
@@ -13946,6 +14837,538 @@ export interface operations {
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
           'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
           'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The service is temporarily unavailable. Try again shortly.",
+           *       "code": "SERVICE_UNAVAILABLE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  verifyFacebookWebhook: {
+    parameters: {
+      query: {
+        'hub.challenge': unknown;
+        'hub.verify_token': unknown;
+        'hub.mode': unknown;
+      };
+      header?: never;
+      path: {
+        /** @description The receiver's id: the last part of the integration's `receiver_url`, 64 unguessable hex characters (whoever knows it can post to the receiver, so it is shared only with Meta or Google; the signature or key still has to match). */
+        receiver_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The challenge, echoed. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description The API key does not have the required scope. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "This API key lacks the required scope: read:leads.",
+           *       "code": "FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The requested resource does not exist. */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The requested lead does not exist.",
+           *       "code": "NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The given data was invalid. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The given data was invalid.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": {
+           *         "email": [
+           *           "The email field must be an email."
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An unexpected server error occurred. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "An unexpected server error occurred.",
+           *       "code": "SERVER_ERROR"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The service is temporarily unavailable. Try again shortly. */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The service is temporarily unavailable. Try again shortly.",
+           *       "code": "SERVICE_UNAVAILABLE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  receiveFacebookLeads: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The receiver's id: the last part of the integration's `receiver_url`, 64 unguessable hex characters (whoever knows it can post to the receiver, so it is shared only with Meta or Google; the signature or key still has to match). */
+        receiver_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "entry": [
+         *         {
+         *           "time": 1764000000,
+         *           "changes": [
+         *             {
+         *               "field": "leadgen",
+         *               "value": {
+         *                 "created_time": 1764000000,
+         *                 "leadgen_id": "444444444444",
+         *                 "page_id": "123456789012345",
+         *                 "form_id": "555555555555",
+         *                 "ad_id": "666666666666",
+         *                 "adgroup_id": "777777777777"
+         *               }
+         *             }
+         *           ],
+         *           "id": "123456789012345"
+         *         }
+         *       ],
+         *       "object": "page"
+         *     }
+         */
+        'application/json': components['schemas']['FacebookWebhookBody'];
+      };
+    };
+    responses: {
+      /** @description Acknowledged. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "queued": 1
+           *     }
+           */
+          'application/json': components['schemas']['FacebookWebhookAck'];
+        };
+      };
+      /** @description The request is malformed (for example, the body is not valid JSON). */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The request body is not valid JSON.",
+           *       "code": "BAD_REQUEST"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The API key does not have the required scope. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "This API key lacks the required scope: read:leads.",
+           *       "code": "FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The requested resource does not exist. */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The requested lead does not exist.",
+           *       "code": "NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The request body is too large.",
+           *       "code": "PAYLOAD_TOO_LARGE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The request body must be sent as application/json. */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The request body must be sent as application/json.",
+           *       "code": "UNSUPPORTED_MEDIA_TYPE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The given data was invalid. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The given data was invalid.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": {
+           *         "email": [
+           *           "The email field must be an email."
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An unexpected server error occurred. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "An unexpected server error occurred.",
+           *       "code": "SERVER_ERROR"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The service is temporarily unavailable. Try again shortly. */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The service is temporarily unavailable. Try again shortly.",
+           *       "code": "SERVICE_UNAVAILABLE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
+  receiveGoogleAdsLead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The receiver's id: the last part of the integration's `receiver_url`, 64 unguessable hex characters (whoever knows it can post to the receiver, so it is shared only with Meta or Google; the signature or key still has to match). */
+        receiver_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "user_column_data": [
+         *         {
+         *           "column_id": "EMAIL",
+         *           "column_name": "User Email",
+         *           "string_value": "ada@example.com"
+         *         }
+         *       ],
+         *       "lead_id": "TeSter-123-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz-0123456789-AaBbCcDdEe",
+         *       "api_version": "1.0",
+         *       "google_key": "s3cr3t-key",
+         *       "is_test": true,
+         *       "gcl_id": "EAIaIQobChMI"
+         *     }
+         */
+        'application/json': components['schemas']['GoogleLeadBody'];
+      };
+    };
+    responses: {
+      /** @description Taken in. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "created",
+           *       "lead_id": 1842,
+           *       "is_duplicate": false
+           *     }
+           */
+          'application/json': components['schemas']['ReceivedLeadResponse'];
+        };
+      };
+      /** @description The request is malformed (for example, the body is not valid JSON). */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The request body is not valid JSON.",
+           *       "code": "BAD_REQUEST"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The API key does not have the required scope. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "This API key lacks the required scope: read:leads.",
+           *       "code": "FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The requested resource does not exist. */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The requested lead does not exist.",
+           *       "code": "NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The request body is too large.",
+           *       "code": "PAYLOAD_TOO_LARGE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The request body must be sent as application/json. */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The request body must be sent as application/json.",
+           *       "code": "UNSUPPORTED_MEDIA_TYPE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The given data was invalid. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The given data was invalid.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": {
+           *         "email": [
+           *           "The email field must be an email."
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An unexpected server error occurred. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "An unexpected server error occurred.",
+           *       "code": "SERVER_ERROR"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The service is temporarily unavailable. Try again shortly. */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
           [name: string]: unknown;
         };
         content: {
