@@ -131,11 +131,17 @@ describe('TypeScript client: retries and idempotency keys', () => {
     expect(proxy.seen).toHaveLength(4);
   });
 
-  it('retry: false sends once', async () => {
+  it('retry: false sends once (POSTs still keyed)', async () => {
     const once = createLeadHubClient({ baseUrl, apiKey: key, retry: false });
     proxy.fail('GET', '503');
     await expect(once.get('/api/v1/tags')).rejects.toMatchObject({ status: 503 });
     expect(proxy.seen).toHaveLength(1);
+    proxy.fail('POST', '503');
+    await expect(once.post('/api/v1/tags', { body: { name: 'never' } })).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(proxy.seen).toHaveLength(2);
+    expect(proxy.seen[1].idempotencyKey).toMatch(/^[0-9a-f-]{36}$/); // still keyed
   });
 });
 

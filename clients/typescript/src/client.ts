@@ -8,7 +8,7 @@ export interface LeadHubClientOptions {
   baseUrl: string;
   /** An API key (`lh_…`), sent as `Authorization: Bearer`. */
   apiKey: string;
-  /** Retries on 429, 503 and lost connections (see RetryOptions); `false` turns them off. */
+  /** Retries on 429, 503 and lost connections (see RetryOptions); `false` sends every request once. */
   retry?: RetryOptions | false;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
@@ -73,7 +73,8 @@ export class LeadHubClient {
     this.raw = createClient<paths>({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       headers: { ...options.headers, Authorization: `Bearer ${options.apiKey}` },
-      fetch: options.retry === false ? base : retryingFetch(base, options.retry),
+      // Without retries POSTs still carry a key: a retry the caller makes with raw() can then pass the same one.
+      fetch: retryingFetch(base, options.retry === false ? { maxRetries: 0 } : options.retry),
     });
   }
 
