@@ -73,7 +73,7 @@ export class LeadHubClient {
     this.raw = createClient<paths>({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       headers: { ...options.headers, Authorization: `Bearer ${options.apiKey}` },
-      // Without retries POSTs still carry a key: a retry the caller makes with raw() can then pass the same one.
+      // retry: false only stops the retries; POSTs are keyed all the same (the server then records their result).
       fetch: retryingFetch(base, options.retry === false ? { maxRetries: 0 } : options.retry),
     });
   }
