@@ -1,6 +1,6 @@
 import { Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IdPipe } from '../common/crud/id.pipe';
+import { IdParam } from '../common/crud/id.pipe';
 import { UuidPipe } from '../common/crud/uuid.pipe';
 import { ApiException } from '../common/errors/api.exception';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
@@ -92,7 +92,7 @@ export class AdminIntegrationsController {
   @Get(':id')
   async show(
     @Session() s: AdminSession,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Res() reply: FastifyReply,
     @RequestUrl() url: URL,
     @Query('retried') retried?: string,
@@ -118,7 +118,7 @@ export class AdminIntegrationsController {
   @Post(':id/deliveries/:delivery_id/retry')
   async retry(
     @Session() s: AdminSession,
-    @Param('id', IdPipe) id: number,
+    @IdParam() id: number,
     @Param('delivery_id', UuidPipe) deliveryId: string,
     @Res() reply: FastifyReply,
   ) {

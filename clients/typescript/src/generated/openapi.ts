@@ -351,6 +351,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/integrations/types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List integration types
+     * @description **Required scope:** `read:integrations`
+     *
+     *     Every type with its config fields and which of them are secret. The whole catalog, not paginated.
+     */
+    get: operations['listIntegrationTypes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/integrations/{id}': {
     parameters: {
       query?: never;
@@ -405,28 +427,6 @@ export interface paths {
      *     Newest first: outbound attempt series (webhook subscription events, Mailgun e-mails, Slack messages) with their status, attempts, last answer and next attempt, and inbound receipts (Facebook and Google Ads leads) with the lead they created or matched.
      */
     get: operations['listIntegrationDeliveries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/integrations/types': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * List integration types
-     * @description **Required scope:** `read:integrations`
-     *
-     *     Every type with its config fields and which of them are secret. The whole catalog, not paginated.
-     */
-    get: operations['listIntegrationTypes'];
     put?: never;
     post?: never;
     delete?: never;
@@ -988,7 +988,7 @@ export interface components {
     };
     AutomationRunResponse: {
       /**
-       * Format: int32
+       * Format: int64
        * @example 311
        */
       id: number;
@@ -998,7 +998,7 @@ export interface components {
        */
       automation_id: number;
       /**
-       * Format: int32
+       * Format: int64
        * @description The domain event the automation ran on.
        * @example 9120
        */
@@ -1462,7 +1462,7 @@ export interface components {
        */
       next_attempt_at: string | null;
       /**
-       * Format: int32
+       * Format: int64
        * @description The automation run that queued it.
        * @example 311
        */
@@ -2293,13 +2293,13 @@ export interface components {
       meta: components['schemas']['PageMeta'];
       links: components['schemas']['PageLinks'];
     };
-    PaginatedForms: {
-      data: components['schemas']['FormResponse'][];
+    PaginatedFormSubmissions: {
+      data: components['schemas']['FormSubmissionResponse'][];
       meta: components['schemas']['PageMeta'];
       links: components['schemas']['PageLinks'];
     };
-    PaginatedFormSubmissions: {
-      data: components['schemas']['FormSubmissionResponse'][];
+    PaginatedForms: {
+      data: components['schemas']['FormResponse'][];
       meta: components['schemas']['PageMeta'];
       links: components['schemas']['PageLinks'];
     };
@@ -2950,8 +2950,8 @@ export type PageMeta = components['schemas']['PageMeta'];
 export type PaginatedAutomationRuns = components['schemas']['PaginatedAutomationRuns'];
 export type PaginatedAutomations = components['schemas']['PaginatedAutomations'];
 export type PaginatedDeliverys = components['schemas']['PaginatedDeliverys'];
-export type PaginatedForms = components['schemas']['PaginatedForms'];
 export type PaginatedFormSubmissions = components['schemas']['PaginatedFormSubmissions'];
+export type PaginatedForms = components['schemas']['PaginatedForms'];
 export type PaginatedIntegrations = components['schemas']['PaginatedIntegrations'];
 export type PaginatedLeads = components['schemas']['PaginatedLeads'];
 export type PaginatedPipelines = components['schemas']['PaginatedPipelines'];
@@ -8558,6 +8558,209 @@ export interface operations {
       };
     };
   };
+  listIntegrationTypes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The catalog. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "config_fields": [
+           *             {
+           *               "name": "api_key",
+           *               "label": "API key",
+           *               "type": "string",
+           *               "required": true,
+           *               "secret": true,
+           *               "description": "A Mailgun sending API key."
+           *             },
+           *             {
+           *               "name": "domain",
+           *               "label": "Sending domain",
+           *               "type": "string",
+           *               "required": true,
+           *               "secret": false,
+           *               "description": "The Mailgun domain mail is sent from (mg.example.com)."
+           *             },
+           *             {
+           *               "name": "region",
+           *               "label": "Region",
+           *               "type": "string",
+           *               "required": true,
+           *               "secret": false,
+           *               "description": "The Mailgun region of the domain.",
+           *               "options": [
+           *                 "us",
+           *                 "eu"
+           *               ]
+           *             },
+           *             {
+           *               "name": "from_email",
+           *               "label": "From address",
+           *               "type": "email",
+           *               "required": false,
+           *               "secret": false,
+           *               "description": "The sender address (default: leadhub@ + the domain)."
+           *             }
+           *           ],
+           *           "type": "mailgun",
+           *           "name": "Mailgun",
+           *           "description": "Sends e-mail to leads through a Mailgun domain."
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['IntegrationTypeList'];
+        };
+      };
+      /** @description The API key is missing or invalid. */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The API key is missing or invalid.",
+           *       "code": "UNAUTHORIZED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The API key does not have the required scope. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "This API key lacks the required scope: read:leads.",
+           *       "code": "FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The given data was invalid. */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The given data was invalid.",
+           *       "code": "VALIDATION_FAILED",
+           *       "errors": {
+           *         "email": [
+           *           "The email field must be an email."
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Too many requests. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Rate limit of 1000 requests per hour exceeded for this API key.",
+           *       "code": "RATE_LIMITED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description An unexpected server error occurred. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "An unexpected server error occurred.",
+           *       "code": "SERVER_ERROR"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description The service is temporarily unavailable. Try again shortly. */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "The service is temporarily unavailable. Try again shortly.",
+           *       "code": "SERVICE_UNAVAILABLE"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+    };
+  };
   getIntegration: {
     parameters: {
       query?: never;
@@ -9631,209 +9834,6 @@ export interface operations {
            *       "status": "error",
            *       "message": "The requested lead does not exist.",
            *       "code": "NOT_FOUND"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorEnvelope'];
-        };
-      };
-      /** @description The given data was invalid. */
-      422: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "error",
-           *       "message": "The given data was invalid.",
-           *       "code": "VALIDATION_FAILED",
-           *       "errors": {
-           *         "email": [
-           *           "The email field must be an email."
-           *         ]
-           *       }
-           *     }
-           */
-          'application/json': components['schemas']['ErrorEnvelope'];
-        };
-      };
-      /** @description Too many requests. */
-      429: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'Retry-After': components['headers']['Retry-After'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "error",
-           *       "message": "Rate limit of 1000 requests per hour exceeded for this API key.",
-           *       "code": "RATE_LIMITED"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorEnvelope'];
-        };
-      };
-      /** @description An unexpected server error occurred. */
-      500: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "error",
-           *       "message": "An unexpected server error occurred.",
-           *       "code": "SERVER_ERROR"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorEnvelope'];
-        };
-      };
-      /** @description The service is temporarily unavailable. Try again shortly. */
-      503: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "error",
-           *       "message": "The service is temporarily unavailable. Try again shortly.",
-           *       "code": "SERVICE_UNAVAILABLE"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorEnvelope'];
-        };
-      };
-    };
-  };
-  listIntegrationTypes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The catalog. */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "data": [
-           *         {
-           *           "config_fields": [
-           *             {
-           *               "name": "api_key",
-           *               "label": "API key",
-           *               "type": "string",
-           *               "required": true,
-           *               "secret": true,
-           *               "description": "A Mailgun sending API key."
-           *             },
-           *             {
-           *               "name": "domain",
-           *               "label": "Sending domain",
-           *               "type": "string",
-           *               "required": true,
-           *               "secret": false,
-           *               "description": "The Mailgun domain mail is sent from (mg.example.com)."
-           *             },
-           *             {
-           *               "name": "region",
-           *               "label": "Region",
-           *               "type": "string",
-           *               "required": true,
-           *               "secret": false,
-           *               "description": "The Mailgun region of the domain.",
-           *               "options": [
-           *                 "us",
-           *                 "eu"
-           *               ]
-           *             },
-           *             {
-           *               "name": "from_email",
-           *               "label": "From address",
-           *               "type": "email",
-           *               "required": false,
-           *               "secret": false,
-           *               "description": "The sender address (default: leadhub@ + the domain)."
-           *             }
-           *           ],
-           *           "type": "mailgun",
-           *           "name": "Mailgun",
-           *           "description": "Sends e-mail to leads through a Mailgun domain."
-           *         }
-           *       ]
-           *     }
-           */
-          'application/json': components['schemas']['IntegrationTypeList'];
-        };
-      };
-      /** @description The API key is missing or invalid. */
-      401: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "error",
-           *       "message": "The API key is missing or invalid.",
-           *       "code": "UNAUTHORIZED"
-           *     }
-           */
-          'application/json': components['schemas']['ErrorEnvelope'];
-        };
-      };
-      /** @description The API key does not have the required scope. */
-      403: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Cache-Control': components['headers']['Cache-Control'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "status": "error",
-           *       "message": "This API key lacks the required scope: read:leads.",
-           *       "code": "FORBIDDEN"
            *     }
            */
           'application/json': components['schemas']['ErrorEnvelope'];
