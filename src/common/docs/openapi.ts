@@ -92,7 +92,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller: string, method: string) => method,
   });
-  return finalize(doc as unknown as Json) as unknown as OpenAPIObject;
+  // A copy: post-processing must not change schema objects the code also uses (e.g. to validate requests).
+  return finalize(structuredClone(doc) as unknown as Json) as unknown as OpenAPIObject;
 }
 
 const IDEMPOTENCY_PARAMETER = {
