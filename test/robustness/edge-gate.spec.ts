@@ -1,5 +1,6 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Repository } from 'typeorm';
 import { ApiKey } from '../../src/api-keys/api-key.entity';
 import { hashApiKey } from '../../src/api-keys/api-key.token';
@@ -25,16 +26,26 @@ describe('the request gate', () => {
   it('401s a 900 KB body without reading it, and closes the connection', async () => {
     // Another address than the throttling test's, so the two budgets stay apart.
     const headers = { 'X-Forwarded-For': '198.51.100.1' };
+    // What the server read from each connection, when it closed.
+    const read: number[] = [];
+    const server = t.app.getHttpServer();
+    const onConnection = (s: Socket) => s.once('close', () => read.push(s.bytesRead));
+    server.on('connection', onConnection);
     for (const k of [undefined, randomKey()]) {
       const res = await t.call('POST', '/api/v1/leads', {
         key: k,
         headers,
         raw: { body: badJson(900_000), type: 'application/json' },
+        direct: true,
       });
       expect(res.status).toBe(401); // not 400: the JSON was never parsed
       expect(res.body.code).toBe('UNAUTHORIZED');
       expect(res.headers.connection).toBe('close');
     }
+    while (read.length < 2) await new Promise((r) => setTimeout(r, 20));
+    server.off('connection', onConnection);
+    // Read: the head and what was in flight before the answer (~64–200 KB of socket buffers here), never the body.
+    for (const bytes of read) expect(bytes).toBeLessThan(900_000);
   });
 
   it('throttles requests without a valid key per address (429), without a lookup, sparing valid keys', async () => {
