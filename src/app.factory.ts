@@ -14,11 +14,12 @@ import { serverOptions } from './common/edge/edge-config';
 import { installEdge } from './common/edge/install-edge';
 import { CorsOrigins, registerCors } from './common/http/cors';
 import { acceptHtmlFormPosts } from './common/http/form-body';
-import { acceptEmptyJsonBodies } from './common/http/json-body';
+import { installJsonBodyParser } from './common/http/json-body';
 import { LocationInterceptor } from './common/http/location.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { ApiValidationPipe } from './common/validation/api-validation.pipe';
+import { RAW_BODY_PREFIX } from './integrations/receivers/raw-body';
 
 export interface CreateAppOptions extends AppOptions {
   /** Skip the document build (the generator builds it itself). */
@@ -75,7 +76,7 @@ export async function configureApp(app: NestFastifyApplication, o: CreateAppOpti
   // that one too carries a valid key's rate-limit headers and counts.
   await registerCors(app, o.corsOrigins ?? config.corsOrigins ?? '*');
   installEdge(app, config.edge);
-  acceptEmptyJsonBodies(fastify);
+  installJsonBodyParser(fastify, RAW_BODY_PREFIX);
   answerMethodNotAllowed(fastify);
   acceptHtmlFormPosts(fastify);
 }

@@ -3,18 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AdminController, layoutOf, Session } from './admin.guard';
 import type { AdminSession } from './session.service';
-import { sendPage } from './views';
+import { hostOf, sendPage } from './views';
 
 type Row = Record<string, unknown>;
-
-/** Where a delivery went, without its path or query (which may carry a secret, e.g. a hook URL's token). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(invalid URL)';
-  }
-}
 
 /** The overview: the numbers a person would rather look at than query. */
 @AdminController('admin/overview')
@@ -44,8 +35,8 @@ export class AdminOverviewController {
       ),
       this.db.query(
         `SELECT d.id, d.url, d.event_type, d.attempts, d.last_status_code, d.last_error, d.updated_at
-           FROM webhook_deliveries d JOIN automation_runs r ON r.id = d.automation_run_id
-          WHERE r.workspace_id = $1 AND d.status = 'failed' ORDER BY d.updated_at DESC LIMIT 10`,
+           FROM webhook_deliveries d
+          WHERE d.workspace_id = $1 AND d.status = 'failed' ORDER BY d.updated_at DESC LIMIT 10`,
         [ws],
       ),
     ]);

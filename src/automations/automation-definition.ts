@@ -27,6 +27,8 @@ export const ACTION_TYPES = [
   'move_to_stage',
   'set_field',
   'send_webhook',
+  'send_email',
+  'notify_slack',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -101,7 +103,12 @@ export const ACTION_PARAMS: Record<ActionType, { required: string[]; optional: s
   move_to_stage: { required: ['stage_id'], optional: [] },
   set_field: { required: ['field', 'value'], optional: [] },
   send_webhook: { required: ['url'], optional: ['secret'] },
+  send_email: { required: ['integration_id', 'subject'], optional: ['to', 'text', 'html'] },
+  notify_slack: { required: ['integration_id', 'text'], optional: [] },
 };
+
+/** The integration type each integration action needs. */
+export const ACTION_INTEGRATION_TYPES = { send_email: 'mailgun', notify_slack: 'slack' } as const;
 
 export { LEAD_STATUSES };
 
@@ -118,4 +125,7 @@ export type StoredAction =
   | { type: 'move_to_stage'; stage_id: number }
   | { type: 'set_field'; field: string; value: Scalar | null }
   /** `secret`: a SecretBox token at rest, masked in responses. */
-  | { type: 'send_webhook'; url: string; secret?: string };
+  | { type: 'send_webhook'; url: string; secret?: string }
+  /** Templates (see templates.ts); `to` defaults to the lead's email. */
+  | { type: 'send_email'; integration_id: number; to?: string; subject: string; text?: string; html?: string }
+  | { type: 'notify_slack'; integration_id: number; text: string };

@@ -21,14 +21,15 @@ import {
   VALUELESS_OPERATORS,
 } from './automation-definition';
 import { CUSTOM_FIELD_VALUE_MAX, customFieldKeyProblem } from '../leads/dto/lead-fields';
-import { CheckerBase, isId } from './checker-base';
+import { isId } from './checker-base';
+import { IntegrationActionChecker } from './integration-action.checker';
 
 /**
  * Checks the shape of a trigger or an action list (a plain JSON value) and collects every problem by
  * dotted path (`trigger.conditions.1.operator`, `actions.0.tag`). Hand-written because both are
  * polymorphic on `type`. References to records and URLs are collected for the caller to check.
  */
-export class DefinitionChecker extends CheckerBase {
+export class DefinitionChecker extends IntegrationActionChecker {
   trigger(raw: unknown): { type: TriggerType; conditions: StoredCondition[] } | undefined {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       return void this.fail('trigger', 'The trigger field must be an object.');
@@ -208,6 +209,9 @@ export class DefinitionChecker extends CheckerBase {
           a.secret === undefined || a.secret === null ? undefined : this.secret(a.secret, `${path}.secret`);
         return done({ type, url: url as string, ...(secret !== undefined ? { secret } : {}) });
       }
+      case 'send_email':
+      case 'notify_slack':
+        return this.integrationAction(type, a, path);
     }
   }
 

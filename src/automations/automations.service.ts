@@ -135,6 +135,17 @@ export class AutomationsService {
       for (const r of refs[kind])
         if (!found.has(r.id)) check.fail(r.path, `The ${r.path} field must be a ${kind} of this workspace.`);
     }
+    const integrationIds = [...new Set(refs.integrations.map((r) => r.id))];
+    if (integrationIds.length) {
+      const rows: { id: number; type: string }[] = await this.automations.query(
+        `SELECT id, type FROM integrations WHERE workspace_id = $1 AND id = ANY($2::int[])`,
+        [workspaceId, integrationIds],
+      );
+      const types = new Map(rows.map((r) => [r.id, r.type]));
+      for (const r of refs.integrations)
+        if (types.get(r.id) !== r.type)
+          check.fail(r.path, `The ${r.path} field must be a ${r.type} integration of this workspace.`);
+    }
     const problems = await Promise.all(
       refs.urls.map((u) =>
         publicUrlProblem(u.url, u.path, { allowPrivate: this.appConfig.allowPrivateUrls }),

@@ -6,12 +6,13 @@ export interface References {
   stage: { id: number; path: string }[];
   pipeline: { id: number; path: string }[];
   urls: { url: string; path: string }[];
+  integrations: { id: number; path: string; type: string }[];
 }
 
 /** Error collection and the generic checks of DefinitionChecker: errors by dotted path, never thrown. */
 export class CheckerBase {
   readonly errors: FieldErrors = {};
-  readonly refs: References = { user: [], stage: [], pipeline: [], urls: [] };
+  readonly refs: References = { user: [], stage: [], pipeline: [], urls: [], integrations: [] };
 
   get ok(): boolean {
     return Object.keys(this.errors).length === 0;

@@ -1,3 +1,4 @@
+import { type OutsideServices, outsideServices } from '../integrations/outside-services';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,6 +51,8 @@ export class AppConfig {
   publicFormLimit!: number;
   /** Test-only: SIGKILL after an idempotent POST committed, before replying (test/process). */
   testCrashAfterIdempotentCommit!: boolean;
+  /** Base URLs of the outside services integrations call (src/integrations/outside-services.ts). */
+  outsideServices!: OutsideServices;
 }
 
 export class ConfigError extends Error {}
@@ -126,6 +129,7 @@ export function loadConfig(
     corsOrigins: parseCorsOrigins(parsed.CORS_ORIGINS),
     publicFormLimit: parsed.LEADHUB_PUBLIC_FORM_LIMIT,
     testCrashAfterIdempotentCommit: parsed.LEADHUB_TEST_CRASH_AFTER_IDEMPOTENT_COMMIT === '1',
+    outsideServices: outsideServices(parsed),
   };
   return Object.assign(new AppConfig(), config, overrides);
 }

@@ -2,6 +2,9 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { DEFAULT_EDGE_CONFIG } from '../common/edge/edge-config';
 
+/** Base URLs of outside services: local ones allowed (tests, proxies). */
+const BASE_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
 const toInt = () => Transform(({ value }) => (typeof value === 'string' ? Number(value) : value));
 
 /**
@@ -210,6 +213,19 @@ export class Environment {
   @IsInt()
   @Min(1)
   LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY = 8;
+
+  /** Outside services of integrations (src/integrations/outside-services.ts); http(s) base URLs. */
+  @IsOptional()
+  @IsUrl(BASE_URL, { message: 'LEADHUB_FACEBOOK_GRAPH_URL must be an http(s) URL' })
+  LEADHUB_FACEBOOK_GRAPH_URL?: string;
+
+  @IsOptional()
+  @IsUrl(BASE_URL, { message: 'LEADHUB_MAILGUN_API_URL must be an http(s) URL' })
+  LEADHUB_MAILGUN_API_URL?: string;
+
+  @IsOptional()
+  @IsUrl(BASE_URL, { message: 'LEADHUB_MAILGUN_EU_API_URL must be an http(s) URL' })
+  LEADHUB_MAILGUN_EU_API_URL?: string;
 
   /** Set: GET /metrics serves Prometheus metrics to `Authorization: Bearer <token>`; unset: no /metrics. */
   @IsOptional()

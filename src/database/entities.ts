@@ -3,6 +3,7 @@ import { Automation } from '../automations/automation.entity';
 import { AutomationRun } from '../engine/automation-run.entity';
 import { WebhookDelivery } from '../engine/webhook-delivery.entity';
 import { Integration } from '../integrations/integration.entity';
+import { IntegrationReceipt } from '../integrations/integration-receipt.entity';
 import { DomainEventRow } from '../events/domain-event.entity';
 import { FormSubmission } from '../forms/form-submission.entity';
 import { Form } from '../forms/form.entity';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   FormSubmission,
   AutomationRun,
   WebhookDelivery,
+  IntegrationReceipt,
 ];

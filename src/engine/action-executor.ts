@@ -3,18 +3,26 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { CUSTOM_FIELD, type StoredAction } from '../automations/automation-definition';
 import type { Automation } from '../automations/automation.entity';
+import { SecretBox } from '../common/crypto/secret-box';
+import { AppConfig } from '../config/app-config';
 import { ApiException } from '../common/errors/api.exception';
-import { isoTimestamp } from '../common/time';
 import { ApiValidationPipe } from '../common/validation/api-validation.pipe';
 import { UpdateLeadDto } from '../leads/dto/lead.dto';
 import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
+import { eventBody } from './subscriptions';
 import { LeadsService } from '../leads/leads.service';
 import type { AppliedAction } from './automation-run.entity';
 import type { ClaimedEvent } from './claimed-event';
+import { integrationDelivery } from './integration-actions';
+import type { DeliveryKind } from './webhook-delivery.entity';
 
-/** A webhook an action asked for: stored as a delivery in the run's transaction, sent afterwards. */
+/** A delivery an action asked for: stored in the run's transaction, sent afterwards. */
 export interface PendingWebhook {
   id: string;
+  workspaceId: number;
+  /** Default webhook (a send_webhook action). */
+  kind?: DeliveryKind;
+  integrationId?: number;
   url: string;
   secret: string | null;
   eventType: string;
@@ -41,7 +49,11 @@ export class ActionError extends Error {
 export class ActionExecutor {
   private readonly pipe = new ApiValidationPipe();
 
-  constructor(private readonly leads: LeadsService) {}
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly box: SecretBox,
+    private readonly appConfig: AppConfig,
+  ) {}
 
   async run(
     m: EntityManager,
@@ -58,6 +70,19 @@ export class ActionExecutor {
           const hook = webhook(action, lead, event);
           webhooks.push(hook);
           applied.push({ type: action.type, url: action.url, delivery_id: hook.id, signed: !!hook.secret });
+          continue;
+        }
+        if (action.type === 'send_email' || action.type === 'notify_slack') {
+          const { applied: done, delivery } = await integrationDelivery(
+            m,
+            this.box,
+            this.appConfig.outsideServices,
+            action,
+            lead,
+            event,
+          );
+          if (delivery) webhooks.push(delivery);
+          applied.push(done);
           continue;
         }
         const after = await this.apply(m, action, lead);
@@ -92,7 +117,9 @@ export class ActionExecutor {
         return this.update(m, lead, { custom_fields: fields });
       }
       case 'send_webhook':
-        throw new Error('send_webhook is not a lead change');
+      case 'send_email':
+      case 'notify_slack':
+        throw new Error(`${action.type} is not a lead change`);
     }
   }
 
@@ -119,16 +146,11 @@ function webhook(
 ): PendingWebhook {
   return {
     id: randomUUID(),
+    workspaceId: event.workspace_id,
     url: action.url,
     secret: action.secret ?? null,
     eventType: event.type,
-    payload: {
-      id: Number(event.id),
-      type: event.type,
-      occurred_at: isoTimestamp(event.created_at),
-      workspace: { id: event.workspace_id, slug: event.workspace_slug },
-      data: { lead: toLeadResponse(lead), changes: event.payload.changes ?? {} },
-    },
+    payload: eventBody(event, lead),
   };
 }
 

@@ -7,12 +7,16 @@ import { paginated, PaginatedResponse } from '../common/pagination/paginated-res
 import { PaginationQueryDto } from '../common/pagination/pagination-query.dto';
 import { RequestUrl } from '../common/pagination/request-url.decorator';
 import { AutomationRunResponse } from './dto/automation-run.response';
+import { DeliveriesService } from '../integrations/deliveries/deliveries.service';
 import { RunLogService } from './run-log.service';
 
 @ApiTags('Automations')
 @Controller('v1/automations')
 export class AutomationRunsController {
-  constructor(private readonly runLog: RunLogService) {}
+  constructor(
+    private readonly runLog: RunLogService,
+    private readonly deliveries: DeliveriesService,
+  ) {}
 
   @Get(':id/runs')
   @Scopes('read:automations')
@@ -22,7 +26,8 @@ export class AutomationRunsController {
       'Newest first. One entry per event the automation was considered for: whether its actions ran ' +
       '(`succeeded`, `failed`), or not (`skipped`: conditions not met; `cut`: a bound of the causal chain was ' +
       'reached, `cut_reason` says which: `depth_limit` or `chain_budget`). Events are processed ' +
-      'asynchronously, usually within a second of the change.',
+      'asynchronously, usually within a second of the change. `deliveries` lists the outbound deliveries the ' +
+      'run queued (webhooks, e-mails, Slack messages) with their attempts so far.',
   })
   @ApiPageResponse(AutomationRunResponse)
   @ApiRecordErrors()
@@ -32,6 +37,14 @@ export class AutomationRunsController {
     @Query() q: PaginationQueryDto,
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<AutomationRunResponse>> {
-    return paginated(await this.runLog.list(ws, id, q), q, url, this.runLog.toResponse);
+    const page = await this.runLog.list(ws, id, q);
+    const deliveries = await this.deliveries.forRuns(
+      ws,
+      page.items.map((r) => r.id),
+    );
+    return paginated(page, q, url, (r) => ({
+      ...this.runLog.toResponse(r),
+      deliveries: deliveries.get(String(r.id)) ?? [],
+    }));
   }
 }

@@ -13,6 +13,7 @@ import { claimEvents } from './claimed-event';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
 import { RunLogService } from './run-log.service';
+import { SubscriptionDeliveries } from './subscriptions';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WorkLoop } from './work-loop';
 
@@ -20,7 +21,8 @@ import { WorkLoop } from './work-loop';
  * The in-process worker of the automation engine (LEADHUB_WORKER=0 turns it off). Two loops:
  * - events: claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED, shared fairly among the
  *   workspaces that have some: see claimEvents) and, in that same
- *   transaction, runs the matching automations, writes their run log and webhook deliveries and marks the
+ *   transaction, queues the deliveries of webhook subscriptions, runs the matching automations, writes their run log and
+ *   deliveries and marks the
  *   events processed. A worker that dies mid-batch rolls back: the events are claimed again, by any
  *   instance, and nothing of the half-done batch remains. Two instances never hold the same event.
  * - deliveries: starts sending due webhooks, concurrently within limits (see WebhookDeliveries); a delivery
@@ -40,6 +42,7 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly runner: AutomationRunner,
     private readonly runLog: RunLogService,
     private readonly deliveries: WebhookDeliveries,
+    private readonly subscriptions: SubscriptionDeliveries,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {
     const poll = async () => config.pollMs;
@@ -73,6 +76,7 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const claimed = await this.events.transaction(async (m) => {
       const batch = await claimEvents(m, this.config.batchSize);
       if (!batch.length) return 0;
+      deliveries += await this.subscriptions.enqueue(m, batch);
       const workspaces = [...new Set(batch.map((e) => e.workspace_id))];
       const active = await m.getRepository(Automation).find({
         where: { workspaceId: In(workspaces), isActive: true },

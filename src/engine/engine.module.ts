@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Automation } from '../automations/automation.entity';
 import { SecretBoxModule } from '../common/crypto/secret-box.module';
+import { IntegrationsModule } from '../integrations/integrations.module';
 import { LeadsModule } from '../leads/leads.module';
 import { ActionExecutor } from './action-executor';
 import { AutomationRun } from './automation-run.entity';
@@ -11,16 +12,22 @@ import { AppConfig } from '../config/app-config';
 import { ENGINE_CONFIG } from './engine.tokens';
 import { engineConfig } from './engine-config';
 import { EngineWorker } from './engine-worker';
+import { OutboundSenders } from './outbound-senders';
 import { RunLogService } from './run-log.service';
+import { SubscriptionDeliveries } from './subscriptions';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveries } from './webhook-deliveries';
 
-/** The automation engine: runs automations on domain events, sends their webhooks, keeps the run log. */
+/**
+ * The automation engine: runs automations on domain events, queues webhook subscriptions' deliveries, sends
+ * every outbound delivery (webhooks, e-mail, Slack), keeps the run log.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Automation, AutomationRun, WebhookDelivery]),
     SecretBoxModule,
     LeadsModule,
+    IntegrationsModule,
   ],
   controllers: [AutomationRunsController],
   providers: [
@@ -29,6 +36,8 @@ import { WebhookDeliveries } from './webhook-deliveries';
     AutomationRunner,
     RunLogService,
     WebhookDeliveries,
+    OutboundSenders,
+    SubscriptionDeliveries,
     EngineWorker,
   ],
 })

@@ -89,7 +89,7 @@ export class RunLogService {
     return { items, total };
   }
 
-  toResponse = (r: AutomationRun): AutomationRunResponse => ({
+  toResponse = (r: AutomationRun): Omit<AutomationRunResponse, 'deliveries'> => ({
     id: Number(r.id),
     automation_id: r.automationId,
     event_id: Number(r.eventId),

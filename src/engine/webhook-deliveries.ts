@@ -1,25 +1,21 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SecretBox } from '../common/crypto/secret-box';
 import { MetricsService } from '../metrics/metrics.service';
 import type { PendingWebhook } from './action-executor';
 import { ENGINE_CONFIG } from './engine.tokens';
 import { type EngineConfig, retryDelayMs } from './engine-config';
 import { RunLogService } from './run-log.service';
-import { DeliveryFailure, sendWebhook } from './webhook-sender';
+import { IntegrationGone, type OutboundDelivery, OutboundSenders } from './outbound-senders';
+import { DeliveryFailure } from './webhook-sender';
 
-interface ClaimedDelivery {
-  id: string;
-  automation_run_id: string;
-  url: string;
-  secret: string | null;
-  event_type: string;
-  payload: Record<string, unknown>;
+interface ClaimedDelivery extends OutboundDelivery {
+  automation_run_id: string | null;
   attempts: number;
-  workspace_id: number;
   /** host[:port] of the URL, lower-cased: deliveries to one receiver share its concurrency limit. */
   destination: string;
 }
+
+const KIND_NAMES = { webhook: 'Webhook', subscription: 'Webhook', email: 'E-mail', slack: 'Slack message' };
 
 /** host[:port] of a delivery's URL, in SQL (so candidates can be limited per destination). */
 const DESTINATION = `lower(substring(d.url from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)'))`;
@@ -49,18 +45,30 @@ export class WebhookDeliveries {
 
   constructor(
     private readonly db: DataSource,
-    private readonly box: SecretBox,
     private readonly runLog: RunLogService,
+    private readonly senders: OutboundSenders,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  async enqueue(m: EntityManager, runId: string, hooks: PendingWebhook[]): Promise<void> {
+  /** Stores deliveries in the caller's transaction (`runId`: the run that asked for them, if any). */
+  async enqueue(m: EntityManager, runId: string | null, hooks: PendingWebhook[]): Promise<void> {
     for (const h of hooks)
       await m.query(
-        `INSERT INTO webhook_deliveries (id, automation_run_id, url, secret, event_type, payload)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-        [h.id, runId, h.url, h.secret, h.eventType, JSON.stringify(h.payload)],
+        `INSERT INTO webhook_deliveries
+           (id, automation_run_id, workspace_id, integration_id, kind, url, secret, event_type, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+        [
+          h.id,
+          runId,
+          h.workspaceId,
+          h.integrationId ?? null,
+          h.kind ?? 'webhook',
+          h.url,
+          h.secret,
+          h.eventType,
+          JSON.stringify(h.payload),
+        ],
       );
   }
 
@@ -74,10 +82,10 @@ export class WebhookDeliveries {
     // destination's backlog does not crowd the others out of the list.
     const candidates: { id: string; workspace_id: number; destination: string }[] = await this.db.query(
       `SELECT id, workspace_id, destination FROM (
-         SELECT d.id, r.workspace_id, ${DESTINATION} AS destination, d.next_attempt_at,
+         SELECT d.id, d.workspace_id, ${DESTINATION} AS destination, d.next_attempt_at,
                 row_number() OVER (PARTITION BY ${DESTINATION} ORDER BY d.next_attempt_at, d.id) AS nd,
-                row_number() OVER (PARTITION BY r.workspace_id ORDER BY d.next_attempt_at, d.id) AS nw
-           FROM webhook_deliveries d JOIN automation_runs r ON r.id = d.automation_run_id
+                row_number() OVER (PARTITION BY d.workspace_id ORDER BY d.next_attempt_at, d.id) AS nw
+           FROM webhook_deliveries d
           WHERE d.status = 'pending' AND d.next_attempt_at <= now()) c
         WHERE nd <= $1 AND nw <= $2
         ORDER BY next_attempt_at, id LIMIT $3`,
@@ -102,11 +110,9 @@ export class WebhookDeliveries {
           SET attempts = d.attempts + 1,
               next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
               updated_at = now()
-         FROM automation_runs r
-        WHERE d.id = ANY($1::uuid[]) AND r.id = d.automation_run_id
-          AND d.status = 'pending' AND d.next_attempt_at <= now()
-      RETURNING d.id, d.automation_run_id, d.url, d.secret, d.event_type, d.payload, d.attempts,
-                r.workspace_id, ${DESTINATION} AS destination`,
+        WHERE d.id = ANY($1::uuid[]) AND d.status = 'pending' AND d.next_attempt_at <= now()
+      RETURNING d.id, d.automation_run_id, d.kind, d.integration_id, d.url, d.secret, d.event_type,
+                d.payload, d.attempts, d.workspace_id, ${DESTINATION} AS destination`,
       [chosen, this.config.leaseMs],
     );
     for (const d of claimed) this.start(d);
@@ -154,18 +160,14 @@ export class WebhookDeliveries {
 
   private async attempt(d: ClaimedDelivery): Promise<void> {
     try {
-      const status = await sendWebhook({
-        deliveryId: d.id,
-        eventType: d.event_type,
-        url: d.url,
-        body: JSON.stringify(d.payload),
-        secret: d.secret === null ? null : this.box.decrypt(d.secret),
-        timeoutMs: this.config.timeoutMs,
-        allowPrivate: this.config.allowPrivateUrls,
-      });
+      const status = await this.senders.send(d);
       await this.settle(d, `status = 'delivered', last_status_code = $3, last_error = NULL`, [status]);
       this.metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
     } catch (err) {
+      if (err instanceof IntegrationGone) {
+        await this.settle(d, `status = 'cancelled', last_error = $3`, [err.message]);
+        return;
+      }
       const failure =
         err instanceof DeliveryFailure
           ? err
@@ -186,10 +188,10 @@ export class WebhookDeliveries {
         failure.statusCode,
         failure.message,
       ]);
-      if (settled)
+      if (settled && d.automation_run_id !== null)
         await this.runLog.webhookFailed(
           d.automation_run_id,
-          `Webhook to ${d.url} failed after ${d.attempts} attempt(s): ${failure.message}.`,
+          `${KIND_NAMES[d.kind]} to ${d.url} failed after ${d.attempts} attempt(s): ${failure.message}.`,
         );
     }
   }

@@ -1,14 +1,17 @@
 import { SecretBox } from '../common/crypto/secret-box';
 import { FieldErrors } from '../common/errors/api.exception';
 import { publicUrlProblem, type UrlPolicy } from '../common/net/ssrf-guard';
-import { ConfigField, IntegrationType } from './integration-types';
+import { ConfigField, IntegrationType, MAPPABLE_FIELDS } from './integration-types';
 
 /** A config as stored: plain values, secret fields as SecretBox tokens. */
-export type StoredConfig = Record<string, string | number | boolean>;
+export type ConfigValue = string | number | boolean | string[] | Record<string, string>;
+export type StoredConfig = Record<string, ConfigValue>;
 
 const MAX_STRING = 2000;
 const MAX_URL = 2048;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_ITEMS = 50;
+const MAPPING_TARGET = new RegExp(`^(?:${MAPPABLE_FIELDS.join('|')}|custom_fields\\.[A-Za-z0-9_-]{1,100})$`);
 
 /**
  * Checks a submitted config against its type and returns what to store, with errors by `config.KEY`.
@@ -53,7 +56,7 @@ export async function prepareConfig(
     }
     const problem = await checkValue(f, value, path, policy);
     if (problem) errors[path] = [problem];
-    else config[f.name] = f.secret ? box.encrypt(value as string) : (value as string | number | boolean);
+    else config[f.name] = f.secret ? box.encrypt(value as string) : (value as ConfigValue);
   }
   return { config, errors };
 }
@@ -78,6 +81,10 @@ async function checkValue(
       if (typeof value !== 'string') return `The ${path} field must be a string.`;
       if (value.length > MAX_URL) return `The ${path} field must not be longer than ${MAX_URL} characters.`;
       return publicUrlProblem(value, path, policy);
+    case 'string_list':
+      return listProblem(f, value, path);
+    case 'string_map':
+      return mapProblem(value, path);
     case 'string':
       if (typeof value !== 'string') return `The ${path} field must be a string.`;
       if (value.length > MAX_STRING)
@@ -88,9 +95,32 @@ async function checkValue(
   }
 }
 
+function listProblem(f: ConfigField, value: unknown, path: string): string | undefined {
+  if (!Array.isArray(value) || value.length > MAX_ITEMS || value.some((v) => typeof v !== 'string'))
+    return `The ${path} field must be an array of at most ${MAX_ITEMS} strings.`;
+  if (f.options) {
+    const wrong = value.filter((v) => !f.options!.includes(v as string));
+    if (wrong.length) return `The ${path} field may hold only: ${f.options.join(', ')}.`;
+    if (f.required && !value.length) return `The ${path} field must not be empty.`;
+  } else if (value.some((v) => !(v as string).trim() || (v as string).length > 100))
+    return `The ${path} field must hold strings of 1 to 100 characters.`;
+  return undefined;
+}
+
+function mapProblem(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return `The ${path} field must be an object.`;
+  const entries = Object.entries(value);
+  if (entries.length > MAX_ITEMS) return `The ${path} field must not have more than ${MAX_ITEMS} keys.`;
+  for (const [k, v] of entries)
+    if (k.length < 1 || k.length > 255 || typeof v !== 'string' || !MAPPING_TARGET.test(v))
+      return `The ${path}.${k} value must be a lead field (${MAPPABLE_FIELDS.join(', ')}) or custom_fields.KEY.`;
+  return undefined;
+}
+
 /** The config as responses show it: in the catalog's field order, secret fields masked. */
 export function maskConfig(type: IntegrationType | undefined, stored: StoredConfig, box: SecretBox) {
-  const out: Record<string, string | number | boolean> = {};
+  const out: StoredConfig = {};
   const order = [...(type?.config_fields.map((f) => f.name) ?? []), ...Object.keys(stored).sort()];
   for (const key of order) {
     if (!(key in stored) || key in out) continue;

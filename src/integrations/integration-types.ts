@@ -1,6 +1,17 @@
 /** The integration types LeadHub knows, with the configuration each needs (code, not data). */
 
-export const CONFIG_FIELD_TYPES = ['string', 'url', 'email', 'boolean', 'integer'] as const;
+import { DOMAIN_EVENT_TYPES } from '../events/domain-event';
+
+/** string_list: an array of strings (of `options` when set); string_map: an object of string values. */
+export const CONFIG_FIELD_TYPES = [
+  'string',
+  'url',
+  'email',
+  'boolean',
+  'integer',
+  'string_list',
+  'string_map',
+] as const;
 export type ConfigFieldType = (typeof CONFIG_FIELD_TYPES)[number];
 
 export interface ConfigField {
@@ -11,7 +22,7 @@ export interface ConfigField {
   /** Stored encrypted, returned masked. */
   secret: boolean;
   description: string;
-  /** The allowed values, for a string field with a fixed set. */
+  /** The allowed values, for a string (or string_list) field with a fixed set. */
   options?: readonly string[];
 }
 
@@ -38,11 +49,26 @@ const field = (
   ...(o.options ? { options: o.options } : {}),
 });
 
+/** Lead fields a mapping may target (besides `custom_fields.KEY`). */
+export const MAPPABLE_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'company', 'notes'] as const;
+
+const tags = field('tags', 'Tags', 'string_list', 'Tags every lead received here gets.', { required: false });
+const mapping = (what: string) =>
+  field(
+    'field_mapping',
+    'Field mapping',
+    'string_map',
+    `${what} → a lead field (${MAPPABLE_FIELDS.join(', ')}) or custom_fields.KEY; overrides the standard mapping.`,
+    { required: false },
+  );
+
 export const INTEGRATION_TYPES: readonly IntegrationType[] = [
   {
     type: 'facebook_lead_ads',
     name: 'Facebook Lead Ads',
-    description: 'Receives leads from Facebook and Instagram lead forms of a page.',
+    description:
+      'Receives leads from Facebook and Instagram lead forms of a page: Meta calls the receiver URL for each ' +
+      'new lead, LeadHub fetches it from the Graph API and creates or de-duplicates the lead (source facebook).',
     config_fields: [
       field('page_id', 'Page ID', 'string', 'The Facebook page whose lead forms are received.'),
       field('access_token', 'Page access token', 'string', 'A page access token with leads_retrieval.', {
@@ -51,38 +77,44 @@ export const INTEGRATION_TYPES: readonly IntegrationType[] = [
       field('app_secret', 'App secret', 'string', 'Verifies the signature of incoming webhook calls.', {
         secret: true,
       }),
-      field('verify_token', 'Verify token', 'string', 'Echoed to Facebook when it verifies the webhook.'),
+      field(
+        'verify_token',
+        'Verify token',
+        'string',
+        "A value of your choice, entered in Meta's webhook settings too; checked when Meta verifies the receiver.",
+        { secret: true },
+      ),
+      tags,
+      mapping('A lead form question name (field_data name)'),
     ],
   },
   {
     type: 'google_ads',
     name: 'Google Ads',
-    description: 'Receives leads from Google Ads lead form extensions.',
+    description:
+      'Receives leads from Google Ads lead forms through their webhook and creates or de-duplicates the lead ' +
+      '(source google_ads; test leads tagged test).',
     config_fields: [
-      field('customer_id', 'Customer ID', 'string', 'The Google Ads customer id (123-456-7890).'),
-      field('developer_token', 'Developer token', 'string', 'The Google Ads API developer token.', {
-        secret: true,
-      }),
       field(
         'webhook_key',
         'Webhook key',
         'string',
-        'The key Google sends with each lead to authenticate it.',
-        {
-          secret: true,
-        },
+        "The key entered in the lead form's webhook settings; Google sends it as google_key with each lead.",
+        { secret: true },
       ),
+      tags,
+      mapping("A column id (e.g. POSTAL_CODE) or a custom question's column name"),
     ],
   },
   {
     type: 'mailgun',
     name: 'Mailgun',
-    description: 'Sends e-mail to leads through a Mailgun domain.',
+    description: 'Sends e-mail to leads through a Mailgun domain (the send_email automation action).',
     config_fields: [
       field('api_key', 'API key', 'string', 'A Mailgun sending API key.', { secret: true }),
       field('domain', 'Sending domain', 'string', 'The Mailgun domain mail is sent from (mg.example.com).'),
       field('region', 'Region', 'string', 'The Mailgun region of the domain.', { options: ['us', 'eu'] }),
-      field('from_email', 'From address', 'email', 'The sender address (defaults to the domain).', {
+      field('from_email', 'From address', 'email', 'The sender address (default: leadhub@ + the domain).', {
         required: false,
       }),
     ],
@@ -90,34 +122,31 @@ export const INTEGRATION_TYPES: readonly IntegrationType[] = [
   {
     type: 'slack',
     name: 'Slack',
-    description: 'Posts a message to a Slack channel for new leads.',
+    description: 'Posts messages to a Slack channel (the notify_slack automation action).',
     config_fields: [
       field('webhook_url', 'Incoming webhook URL', 'url', 'The Slack incoming-webhook URL of the channel.', {
         secret: true,
       }),
-      field('channel', 'Channel', 'string', 'Overrides the channel of the webhook (#sales).', {
+      field('channel', 'Channel', 'string', 'Overrides the channel of a legacy webhook (#sales).', {
         required: false,
       }),
     ],
   },
   {
     type: 'webhook',
-    name: 'Webhook',
-    description: 'Posts lead events as JSON to a URL of yours, signed with HMAC-SHA256.',
+    name: 'Webhook subscription',
+    description:
+      'Posts every event of the chosen types as JSON to a URL of yours, signed with HMAC-SHA256 and retried ' +
+      'like the send_webhook action (REST hooks: how Zapier and Make subscribe).',
     config_fields: [
       field('url', 'URL', 'url', 'Where the events are posted (public http or https URL).'),
+      field('event_types', 'Event types', 'string_list', 'The event types delivered.', {
+        options: DOMAIN_EVENT_TYPES,
+      }),
       field('secret', 'Signing secret', 'string', 'Signs each delivery (X-LeadHub-Signature header).', {
         required: false,
         secret: true,
       }),
-    ],
-  },
-  {
-    type: 'zapier',
-    name: 'Zapier',
-    description: 'Sends new leads to a Zapier catch hook.',
-    config_fields: [
-      field('hook_url', 'Catch hook URL', 'url', 'The URL of the Zapier "Catch Hook" trigger.'),
     ],
   },
 ];

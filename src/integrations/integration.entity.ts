@@ -25,4 +25,9 @@ export class Integration extends Timestamped {
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive: boolean;
+
+  /** The unguessable part of the public receiver URLs (Facebook, Google Ads): 64 hex characters. */
+  @Index('UQ_integrations_receiver_token', { unique: true })
+  @Column({ name: 'receiver_token', type: 'varchar', length: 64 })
+  receiverToken: string;
 }

@@ -48,7 +48,9 @@ export class IntegrationsController {
     @Query() q: IntegrationFiltersDto,
     @RequestUrl() url: URL,
   ): Promise<PaginatedResponse<IntegrationResponse>> {
-    return paginated(await this.integrations.list(ws, q), q, url, this.integrations.toResponse);
+    return paginated(await this.integrations.list(ws, q), q, url, (i) =>
+      this.integrations.toResponse(i, url.origin),
+    );
   }
 
   @Post()
@@ -61,8 +63,9 @@ export class IntegrationsController {
   async createIntegration(
     @WorkspaceId() ws: number,
     @Body() dto: CreateIntegrationDto,
+    @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
-    return { data: this.integrations.toResponse(await this.integrations.create(ws, dto)) };
+    return { data: this.integrations.toResponse(await this.integrations.create(ws, dto), url.origin) };
   }
 
   @Get(':id')
@@ -72,8 +75,9 @@ export class IntegrationsController {
   async getIntegration(
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
+    @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
-    return { data: this.integrations.toResponse(await this.integrations.get(ws, id)) };
+    return { data: this.integrations.toResponse(await this.integrations.get(ws, id), url.origin) };
   }
 
   @Put(':id')
@@ -87,8 +91,9 @@ export class IntegrationsController {
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
     @Body() dto: UpdateIntegrationDto,
+    @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
-    return { data: this.integrations.toResponse(await this.integrations.update(ws, id, dto)) };
+    return { data: this.integrations.toResponse(await this.integrations.update(ws, id, dto), url.origin) };
   }
 
   @Patch(':id')
@@ -99,8 +104,9 @@ export class IntegrationsController {
     @WorkspaceId() ws: number,
     @Param('id', IdPipe) id: number,
     @Body() dto: UpdateIntegrationDto,
+    @RequestUrl() url: URL,
   ): Promise<{ data: IntegrationResponse }> {
-    return { data: this.integrations.toResponse(await this.integrations.update(ws, id, dto)) };
+    return { data: this.integrations.toResponse(await this.integrations.update(ws, id, dto), url.origin) };
   }
 
   @Delete(':id')

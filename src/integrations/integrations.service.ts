@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { whereUpdated } from '../common/crud/sync-window';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -14,6 +15,12 @@ import { AppConfig } from '../config/app-config';
 import { prepareConfig, maskConfig, StoredConfig } from './integration-config';
 import { INTEGRATION_TYPES, integrationType, IntegrationType } from './integration-types';
 import { Integration } from './integration.entity';
+
+/** The receiver route of each receiving type (src/integrations/receivers). */
+export const RECEIVER_PATHS: Record<string, string> = {
+  facebook_lead_ads: 'facebook',
+  google_ads: 'google-ads',
+};
 
 const SORT_COLUMNS = {
   name: 'lower(i.name)',
@@ -67,6 +74,7 @@ export class IntegrationsService {
         name: dto.name,
         config,
         isActive: dto.is_active ?? true,
+        receiverToken: randomBytes(32).toString('hex'),
       }),
     );
   }
@@ -100,11 +108,19 @@ export class IntegrationsService {
     return out;
   }
 
-  toResponse = (i: Integration): IntegrationResponse => ({
+  /** The public receiver URL of a Facebook or Google Ads integration (null for other types). */
+  receiverUrl(i: Integration, origin: string): string | null {
+    const path = RECEIVER_PATHS[i.type];
+    return path ? `${origin}/api/v1/receivers/${path}/${i.receiverToken}` : null;
+  }
+
+  /** The response of an integration; `origin` (scheme and host of the API) builds its receiver URL. */
+  toResponse = (i: Integration, origin: string): IntegrationResponse => ({
     id: i.id,
     type: i.type,
     name: i.name,
     config: maskConfig(integrationType(i.type), i.config, this.box),
+    receiver_url: this.receiverUrl(i, origin),
     is_active: i.isActive,
     created_at: isoTimestamp(i.createdAt),
     updated_at: isoTimestamp(i.updatedAt),

@@ -260,9 +260,9 @@ describe('Overview', () => {
       [ws.id, a.id],
     );
     await t.sql(
-      `INSERT INTO webhook_deliveries (id, automation_run_id, url, event_type, payload, status, attempts, last_status_code)
-       VALUES (gen_random_uuid(), $1, 'https://crm.example.com/hooks/secret-token', 'lead.created', '{}', 'failed', 6, 500)`,
-      [r.id],
+      `INSERT INTO webhook_deliveries (id, workspace_id, automation_run_id, url, event_type, payload, status, attempts, last_status_code)
+       VALUES (gen_random_uuid(), $1, $2, 'https://crm.example.com/hooks/secret-token', 'lead.created', '{}', 'failed', 6, 500)`,
+      [ws.id, r.id],
     );
     const page = await admin.get('/admin/overview');
     expect(page.status).toBe(200);

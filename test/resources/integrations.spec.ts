@@ -9,6 +9,7 @@ process.env.LEADHUB_SECRET_KEY = KEY.toString('hex');
 
 const API_KEY = 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0';
 const MAILGUN = { api_key: API_KEY, domain: 'mg.example.com', region: 'eu' };
+const HOOK = { url: 'https://93.184.215.14/hook', event_types: ['lead.created'] };
 
 describe('integrations', () => {
   let t: TestApp;
@@ -36,9 +37,7 @@ describe('integrations', () => {
     const res = await t.get('/api/v1/integrations/types', { key });
     expect(res.status).toBe(200);
     const types = res.body.data.map((x: { type: string }) => x.type);
-    expect(types).toEqual(
-      expect.arrayContaining(['facebook_lead_ads', 'google_ads', 'mailgun', 'slack', 'webhook', 'zapier']),
-    );
+    expect(types).toEqual(['facebook_lead_ads', 'google_ads', 'mailgun', 'slack', 'webhook']);
     const mailgun = res.body.data.find((x: { type: string }) => x.type === 'mailgun');
     expect(mailgun.config_fields).toEqual(
       expect.arrayContaining([
@@ -62,6 +61,7 @@ describe('integrations', () => {
       type: 'mailgun',
       name: 'Mailgun EU',
       config: { api_key: '••••eol0', domain: 'mg.example.com', region: 'eu' },
+      receiver_url: null,
       is_active: true,
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -140,9 +140,9 @@ describe('integrations', () => {
     const { body } = await create({
       type: 'webhook',
       name: 'Short',
-      config: { url: 'https://93.184.215.14/hook', secret: 'abc123' },
+      config: { ...HOOK, secret: 'abc123' },
     });
-    expect(body.data.config).toEqual({ url: 'https://93.184.215.14/hook', secret: '••••' });
+    expect(body.data.config).toEqual({ ...HOOK, secret: '••••' });
     const before = (await row(body.data.id)).config.secret;
     const res = await t.put(`/api/v1/integrations/${body.data.id}`, { config: body.data.config }, { key });
     expect(res.status).toBe(200);
@@ -169,10 +169,10 @@ describe('integrations', () => {
     ],
     ['unknown key', { type: 'mailgun', name: 'x', config: { ...MAILGUN, foo: 1 } }, ['config.foo']],
     ['config not an object', { type: 'mailgun', name: 'x', config: 'a=b' }, ['config']],
-    ['no config for required fields', { type: 'zapier', name: 'x' }, ['config.hook_url']],
+    ['no config for required fields', { type: 'webhook', name: 'x' }, ['config.event_types', 'config.url']],
     ['unknown type', { type: 'myspace', name: 'x', config: {} }, ['type']],
-    ['missing name', { type: 'zapier', config: { hook_url: 'https://93.184.215.14/' } }, ['name']],
-    ['read-only fields', { type: 'zapier', name: 'x', id: 3, created_at: 'now' }, ['created_at', 'id']],
+    ['missing name', { type: 'webhook', config: HOOK }, ['name']],
+    ['read-only fields', { type: 'webhook', name: 'x', id: 3, created_at: 'now' }, ['created_at', 'id']],
   ])('422 for %s', async (_label, body, paths) => {
     const res = await create(body);
     expect(res.status).toBe(422);
@@ -181,11 +181,11 @@ describe('integrations', () => {
 
   it('refuses to change the type', async () => {
     const { body } = await create({
-      type: 'zapier',
+      type: 'webhook',
       name: 'Z',
-      config: { hook_url: 'https://93.184.215.14/z' },
+      config: HOOK,
     });
-    const res = await t.patch(`/api/v1/integrations/${body.data.id}`, { type: 'webhook' }, { key });
+    const res = await t.patch(`/api/v1/integrations/${body.data.id}`, { type: 'slack' }, { key });
     expect(res.status).toBe(422);
     expect(Object.keys(res.body.errors)).toEqual(['type']);
     const nulls = await t.put(
@@ -196,7 +196,8 @@ describe('integrations', () => {
     expect(nulls.status).toBe(422);
     expect(Object.keys(nulls.body.errors).sort()).toEqual(['is_active', 'name']);
     expect(
-      (await t.patch(`/api/v1/integrations/${body.data.id}`, { type: 'zapier', name: 'Z2' }, { key })).status,
+      (await t.patch(`/api/v1/integrations/${body.data.id}`, { type: 'webhook', name: 'Z2' }, { key }))
+        .status,
     ).toBe(200);
   });
 
@@ -222,10 +223,10 @@ describe('integrations', () => {
     ])('422 for %s', async (url) => {
       for (const [type, field] of [
         ['webhook', 'url'],
-        ['zapier', 'hook_url'],
         ['slack', 'webhook_url'],
       ]) {
-        const res = await create({ type, name: 'x', config: { [field]: url } });
+        const config = type === 'webhook' ? { ...HOOK, url } : { [field]: url };
+        const res = await create({ type, name: 'x', config });
         expect(res.status).toBe(422);
         expect(Object.keys(res.body.errors)).toEqual([`config.${field}`]);
       }
@@ -233,16 +234,17 @@ describe('integrations', () => {
 
     it('accepts public addresses, and private ones when LEADHUB_ALLOW_PRIVATE_URLS=1', async () => {
       expect(
-        (await create({ type: 'zapier', name: 'pub', config: { hook_url: 'https://93.184.215.14/x' } }))
+        (await create({ type: 'webhook', name: 'pub', config: { ...HOOK, url: 'https://93.184.215.14/x' } }))
           .status,
       ).toBe(201);
       t.app.get(AppConfig).allowPrivateUrls = true; // as LEADHUB_ALLOW_PRIVATE_URLS=1 would
       expect(
-        (await create({ type: 'zapier', name: 'lan', config: { hook_url: 'http://127.0.0.1:8080/x' } }))
+        (await create({ type: 'webhook', name: 'lan', config: { ...HOOK, url: 'http://127.0.0.1:8080/x' } }))
           .status,
       ).toBe(201);
       expect(
-        (await create({ type: 'zapier', name: 'ftp', config: { hook_url: 'ftp://127.0.0.1/x' } })).status,
+        (await create({ type: 'webhook', name: 'ftp', config: { ...HOOK, url: 'ftp://127.0.0.1/x' } }))
+          .status,
       ).toBe(422);
     });
   });
@@ -255,16 +257,13 @@ describe('integrations', () => {
       ['a', false],
       ['c', true],
     ] as const)
-      await create(
-        { type: 'zapier', name, is_active: active, config: { hook_url: 'https://93.184.215.14/' } },
-        k,
-      );
+      await create({ type: 'webhook', name, is_active: active, config: HOOK }, k);
     await create({ type: 'mailgun', name: 'm', config: MAILGUN }, k);
     const names = async (qs: string) =>
       (await t.get(`/api/v1/integrations?${qs}`, { key: k })).body.data.map((x: { name: string }) => x.name);
-    expect(await names('type=zapier&sort=name&direction=asc')).toEqual(['a', 'b', 'c']);
+    expect(await names('type=webhook&sort=name&direction=asc')).toEqual(['a', 'b', 'c']);
     expect(await names('is_active=false')).toEqual(['a']);
-    expect(await names('type=zapier&is_active=true&sort=name&direction=desc')).toEqual(['c', 'b']);
+    expect(await names('type=webhook&is_active=true&sort=name&direction=desc')).toEqual(['c', 'b']);
     expect((await t.get('/api/v1/integrations?type=nope', { key: k })).status).toBe(422);
     expect((await t.get('/api/v1/integrations?is_active=yes', { key: k })).status).toBe(422);
   });

@@ -66,7 +66,7 @@ describe('SSRF guard: every non-public destination is refused, when defined and 
     const url = `http://${host}:8080/hook`;
     const integration = await t.post(
       '/api/v1/integrations',
-      { type: 'webhook', name: 'Hook', config: { url } },
+      { type: 'webhook', name: 'Hook', config: { url, event_types: ['lead.created'] } },
       { key },
     );
     expect(integration.status).toBe(422);
@@ -85,7 +85,11 @@ describe('SSRF guard: every non-public destination is refused, when defined and 
     for (const host of ['93.184.215.14', '[2606:4700::1111]', '[::ffff:8.8.8.8]', '[64:ff9b::8.8.8.8]']) {
       const res = await t.post(
         '/api/v1/integrations',
-        { type: 'webhook', name: 'Public', config: { url: `https://${host}/hook` } },
+        {
+          type: 'webhook',
+          name: 'Public',
+          config: { url: `https://${host}/hook`, event_types: ['lead.created'] },
+        },
         { key },
       );
       expect(res.status).toBe(201);

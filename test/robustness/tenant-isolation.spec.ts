@@ -4,6 +4,7 @@ import { TestApp } from '../support/test-app';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Ids = Record<string, string>;
 type Post = (url: string, body: unknown) => Promise<Json>;
+type Get = (url: string) => Promise<Json>;
 
 const isoForm = (name: string) => ({
   name,
@@ -14,7 +15,9 @@ const isoForm = (name: string) => ({
  * How to make a record of workspace A for every path with ids, and a valid body for each write on it
  * (so that the only reason to refuse is the tenant). A path in the document without a fixture fails the test.
  */
-const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Json }> = {
+const GOOGLE_KEY = 'iso-google-key';
+
+const FIXTURES: Record<string, { create: (post: Post, get: Get) => Promise<Ids>; body?: Json }> = {
   '/api/v1/tags/{id}': {
     create: async (post) => ({ id: (await post('/api/v1/tags', { name: 'iso-tag' })).id }),
     body: { name: 'hijacked' },
@@ -62,9 +65,9 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
     create: async (post) => ({
       id: (
         await post('/api/v1/integrations', {
-          type: 'zapier',
-          name: 'Iso zap',
-          config: { hook_url: 'https://93.184.216.34/hooks/catch/1/abc/' },
+          type: 'webhook',
+          name: 'Iso hook',
+          config: { url: 'https://93.184.216.34/hooks/catch/1/abc/', event_types: ['tag.added'] },
         })
       ).id,
     }),
@@ -98,6 +101,33 @@ const FIXTURES: Record<string, { create: (post: Post) => Promise<Ids>; body?: Js
         email: ['iso.sub', 'example.com'].join('@'),
       });
       return { id: form.id, submission_id: sub.id };
+    },
+  },
+  '/api/v1/integrations/{id}/deliveries': {
+    create: async (post) => ({
+      id: (
+        await post('/api/v1/integrations', {
+          type: 'google_ads',
+          name: 'Iso g',
+          config: { webhook_key: 'k' },
+        })
+      ).id,
+    }),
+  },
+  '/api/v1/deliveries/{id}/retry': {
+    // A receipt of the owner's Google Ads integration (the receiver needs no key).
+    create: async (post, get) => {
+      const g = await post('/api/v1/integrations', {
+        type: 'google_ads',
+        name: 'Iso g2',
+        config: { webhook_key: GOOGLE_KEY },
+      });
+      await post(new URL(g.receiver_url).pathname, {
+        lead_id: 'iso-lead',
+        google_key: GOOGLE_KEY,
+        user_column_data: [{ column_id: 'EMAIL', string_value: ['iso.g', 'example.com'].join('@') }],
+      });
+      return { id: (await get(`/api/v1/integrations/${g.id}/deliveries`))[0].id };
     },
   },
   '/api/v1/automations/{id}/runs': {
@@ -144,12 +174,13 @@ describe('tenant isolation, generated from the document', () => {
     keyB = await (await t.workspace('intruder')).key(['*'], { rateLimit: 1_000_000 });
     const post: Post = async (u, body) => {
       const res = await t.post(u, body, { key: keyA });
-      if (res.status !== 201)
+      if (res.status !== 201 && res.status !== 200)
         throw new Error(`fixture POST ${u} → ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.data;
+      return res.body.data ?? res.body;
     };
+    const get: Get = async (u) => (await t.get(u, { key: keyA })).body.data;
     for (const path of ID_PATHS) {
-      if (FIXTURES[path]) idsByPath[path] = await FIXTURES[path].create(post);
+      if (FIXTURES[path]) idsByPath[path] = await FIXTURES[path].create(post, get);
     }
     for (const [path, ids] of Object.entries(idsByPath)) {
       if (OPENAPI.paths[path].get)

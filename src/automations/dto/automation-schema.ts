@@ -150,6 +150,49 @@ export class SendWebhookAction {
   secret?: string;
 }
 
+const TEMPLATE_NOTE =
+  'A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, ' +
+  '`{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`).';
+
+export class SendEmailAction {
+  @ApiProperty({ enum: ['send_email'] })
+  type: 'send_email';
+  @ApiProperty({ type: 'integer', description: 'A mailgun integration of the workspace.', example: 3 })
+  integration_id: number;
+  @ApiPropertyOptional({
+    description: `The recipient (default \`{{email}}\`: the lead's address; a run whose lead has none fails). ${TEMPLATE_NOTE}`,
+    example: '{{email}}',
+  })
+  to?: string;
+  @ApiProperty({
+    description: `${TEMPLATE_NOTE} Values inserted as they are.`,
+    example: 'Welcome, {{first_name}}!',
+  })
+  subject: string;
+  @ApiPropertyOptional({
+    description: `The plain-text body (text or html is required). ${TEMPLATE_NOTE} Values inserted as they are.`,
+    example: 'Hello {{first_name}}, thanks for your interest in {{company}}.',
+  })
+  text?: string;
+  @ApiPropertyOptional({
+    description: `The HTML body. ${TEMPLATE_NOTE} Values are HTML-escaped; unescaped tags ({{{…}}}) are refused.`,
+    example: '<p>Hello {{first_name}},</p><p>thanks for your interest.</p>',
+  })
+  html?: string;
+}
+
+export class NotifySlackAction {
+  @ApiProperty({ enum: ['notify_slack'] })
+  type: 'notify_slack';
+  @ApiProperty({ type: 'integer', description: 'A slack integration of the workspace.', example: 4 })
+  integration_id: number;
+  @ApiProperty({
+    description: `The message (Slack mrkdwn). ${TEMPLATE_NOTE} Values have &, < and > escaped as Slack asks, so a lead's data cannot mention or link; unescaped tags are refused.`,
+    example: 'New lead: *{{first_name}} {{last_name}}* ({{email}}) from {{source}}',
+  })
+  text: string;
+}
+
 export const ACTION_MODELS = [
   AddTagAction,
   RemoveTagAction,
@@ -158,6 +201,8 @@ export const ACTION_MODELS = [
   MoveToStageAction,
   SetFieldAction,
   SendWebhookAction,
+  SendEmailAction,
+  NotifySlackAction,
 ];
 
 const TYPE_NAMES = [
@@ -168,6 +213,8 @@ const TYPE_NAMES = [
   'move_to_stage',
   'set_field',
   'send_webhook',
+  'send_email',
+  'notify_slack',
 ];
 
 /** The `actions` array: each item one of the action shapes, by its `type`. */

@@ -187,19 +187,23 @@ function withoutReferences(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([k]) => !k.endsWith('_id'))
+      // Integer `*_id`s point at records; string ones (an outside service's lead id) are data.
+      .filter(([k, v]) => !(k.endsWith('_id') && typeof v === 'number'))
       .map(([k, v]) => [k, withoutReferences(v)]),
   );
 }
 
 const INT32 = { min: -2147483648, max: 2147483647 };
+const INT64_SAFE = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
 /** Facts true of every schema here, stated for clients and linters: integers are int32 columns, `*_at` are timestamps. */
 function tightenSchema(schema: Json, name?: string): void {
   if (schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer'))) {
     schema.format ??= 'int32';
-    schema.minimum ??= INT32.min;
-    schema.maximum ??= INT32.max;
+    // int64 values travel as JSON numbers read by JavaScript: exact up to 2^53 - 1.
+    const range = schema.format === 'int64' ? INT64_SAFE : INT32;
+    schema.minimum ??= range.min;
+    schema.maximum ??= range.max;
   }
   if (
     name?.endsWith('_at') &&

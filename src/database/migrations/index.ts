@@ -13,6 +13,7 @@ import { AdminPanel1764000900000 } from './1764000900000-AdminPanel';
 import { PublicForms1764001300000 } from './1764001300000-PublicForms';
 import { IdempotencyKeys1764001300100 } from './1764001300100-IdempotencyKeys';
 import { SyncTimestamps1764001300200 } from './1764001300200-SyncTimestamps';
+import { IntegrationsAtWork1764001500000 } from './1764001500000-IntegrationsAtWork';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   PublicForms1764001300000,
   IdempotencyKeys1764001300100,
   SyncTimestamps1764001300200,
+  IntegrationsAtWork1764001500000,
 ];

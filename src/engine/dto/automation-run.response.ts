@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TRIGGER_TYPES } from '../../automations/automation-definition';
+import { DeliveryResponse } from '../../integrations/deliveries/dto/delivery.response';
 import { CUT_REASONS, type CutReason, RUN_STATUSES, type RunStatus } from '../automation-run.entity';
 
 /** One entry of an automation's run log. */
@@ -77,4 +78,11 @@ export class AutomationRunResponse {
 
   /** @example "2026-03-28T09:15:00+00:00" */
   created_at: string;
+
+  @ApiProperty({
+    type: () => [DeliveryResponse],
+    description:
+      'The outbound deliveries the run queued (send_webhook, send_email, notify_slack), oldest first.',
+  })
+  deliveries: DeliveryResponse[];
 }

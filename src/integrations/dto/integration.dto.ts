@@ -10,7 +10,15 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export const CONFIG_SCHEMA = {
   type: 'object' as const,
-  additionalProperties: { anyOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] },
+  additionalProperties: {
+    anyOf: [
+      { type: 'string' },
+      { type: 'integer' },
+      { type: 'boolean' },
+      { type: 'array', items: { type: 'string' } },
+      { type: 'object', additionalProperties: { type: 'string' } },
+    ],
+  },
 };
 
 export class CreateIntegrationDto {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONFIG_FIELD_TYPES, type ConfigFieldType, integrationType } from '../integration-types';
+import type { StoredConfig } from '../integration-config';
 import { CONFIG_SCHEMA } from './integration.dto';
 
 export class IntegrationResponse {
@@ -14,7 +15,17 @@ export class IntegrationResponse {
     description: 'The config; secret values masked (`••••` + last 4 characters).',
     example: { api_key: '••••eol0', domain: 'mg.example.com', region: 'eu' },
   })
-  config: Record<string, string | number | boolean>;
+  config: StoredConfig;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description:
+      "Facebook Lead Ads and Google Ads: the public URL to paste into Meta's app dashboard (Webhooks → Page → " +
+      "leadgen, with the verify token) or into the Google Ads lead form's webhook settings (with the key). " +
+      'Its last part is an unguessable token of this integration. Null for other types.',
+    example: 'https://leads.example.com/api/v1/receivers/facebook/3f9a…c2',
+  })
+  receiver_url: string | null;
   /** @example true */
   is_active: boolean;
   /** @example "2026-03-28T09:15:00+00:00" */
