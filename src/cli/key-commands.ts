@@ -13,17 +13,28 @@ interface Services {
 
 // Loaded when a command runs, not when the CLI starts: each command pays only for what it uses.
 function services(c: CliContext): Services {
-  const { ApiKey } = require('../api-keys/api-key.entity') as typeof import('../api-keys/api-key.entity');
+  const { ApiKeysRepository } =
+    require('../api-keys/api-keys.repository') as typeof import('../api-keys/api-keys.repository');
   const { ApiKeysService } =
     require('../api-keys/api-keys.service') as typeof import('../api-keys/api-keys.service');
-  const { Workspace } =
-    require('../workspaces/workspace.entity') as typeof import('../workspaces/workspace.entity');
+  const { standaloneTxHost } =
+    require('../database/tx-repository') as typeof import('../database/tx-repository');
+  const host = standaloneTxHost(c.db);
+  return {
+    workspaces: cliWorkspaces(c.db),
+    keys: new ApiKeysService(new ApiKeysRepository(host), c.config),
+  };
+}
+
+/** The workspaces service over the CLI's own connection (no Nest application). */
+export function cliWorkspaces(db: CliContext['db']): WorkspacesService {
+  const { WorkspacesRepository } =
+    require('../workspaces/workspaces.repository') as typeof import('../workspaces/workspaces.repository');
   const { WorkspacesService } =
     require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
-  return {
-    workspaces: new WorkspacesService(c.db.getRepository(Workspace)),
-    keys: new ApiKeysService(c.db.getRepository(ApiKey), c.config),
-  };
+  const { standaloneTxHost } =
+    require('../database/tx-repository') as typeof import('../database/tx-repository');
+  return new WorkspacesService(new WorkspacesRepository(standaloneTxHost(db)));
 }
 
 export async function requireWorkspace(workspaces: WorkspacesService, slug: string): Promise<Workspace> {

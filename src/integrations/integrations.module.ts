@@ -7,8 +7,10 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { IntegrationReceipt } from './integration-receipt.entity';
 import { Integration } from './integration.entity';
 import { IntegrationsController } from './integrations.controller';
+import { IntegrationsRepository } from './integrations.repository';
 import { IntegrationsService } from './integrations.service';
 import { FacebookLeadsWorker } from './receivers/facebook-leads.worker';
+import { ReceiptsRepository } from './receivers/receipts.repository';
 import { ReceiptsService } from './receivers/receipts.service';
 import { ReceiversController } from './receivers/receivers.controller';
 
@@ -16,7 +18,14 @@ import { ReceiversController } from './receivers/receivers.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Integration, IntegrationReceipt]), SecretBoxModule, LeadsModule],
   controllers: [IntegrationsController, DeliveriesController, ReceiversController],
-  providers: [IntegrationsService, DeliveriesService, ReceiptsService, FacebookLeadsWorker],
-  exports: [IntegrationsService, DeliveriesService],
+  providers: [
+    IntegrationsService,
+    IntegrationsRepository,
+    DeliveriesService,
+    ReceiptsService,
+    ReceiptsRepository,
+    FacebookLeadsWorker,
+  ],
+  exports: [IntegrationsService, IntegrationsRepository, DeliveriesService],
 })
 export class IntegrationsModule {}

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner, ReplicationMode } from 'typeorm';
 
 interface Pinned {
   dataSource: DataSource;
@@ -10,35 +10,33 @@ const current = new AsyncLocalStorage<Pinned>();
 const patched = new WeakSet<DataSource>();
 
 /**
- * Runs `work` with every query of `dataSource` made in its async context — repositories, `dataSource.query`,
- * `dataSource.transaction` (which become savepoints) — on ONE query runner inside ONE transaction, committed only
- * when `finish` (given the result) has run in it too. This is how an idempotent POST stores its response in the
- * same transaction as its write, without every service taking a transaction parameter.
+ * Transitional, until every domain reads its EntityManager from the TransactionHost (see
+ * test/architecture/data-access.spec.ts's list of files not converted yet): runs `work` with every query of
+ * `dataSource` made outside the ambient transaction — `dataSource.query`, injected TypeORM repositories,
+ * `dataSource.transaction` (which become savepoints) — on the ambient transaction's connection too, so an
+ * idempotent POST stores its response in the same transaction as whatever its handler wrote.
  */
-export async function inRequestTransaction<T>(
+export async function pinQueriesToTransaction<T>(
   dataSource: DataSource,
-  work: (runner: QueryRunner) => Promise<T>,
+  tx: EntityManager,
+  work: () => Promise<T>,
 ): Promise<T> {
+  const runner = tx.queryRunner;
+  if (!runner) return work();
   pinnable(dataSource);
-  const runner = dataSource.createQueryRunner();
-  const release = runner.release.bind(runner);
-  // The services release "their" runner after each use; this one stays ours until the end.
+  // The callers release "their" runner after each use; this one stays the transaction's until `work` ended.
+  const own = Object.hasOwn(runner, 'release');
+  const release = runner.release;
   runner.release = async () => undefined;
   try {
-    await runner.connect();
-    await runner.startTransaction();
-    const result = await current.run({ dataSource, runner }, () => work(runner));
-    await runner.commitTransaction();
-    return result;
-  } catch (err) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw err;
+    return await current.run({ dataSource, runner }, work);
   } finally {
-    await release().catch(() => undefined);
+    if (own) runner.release = release;
+    else delete (runner as Partial<QueryRunner>).release;
   }
 }
 
-/** Makes `dataSource.createQueryRunner()` hand out the pinned runner inside `inRequestTransaction`. */
+/** Makes `dataSource.createQueryRunner()` hand out the pinned runner inside `pinQueriesToTransaction`. */
 function pinnable(dataSource: DataSource): void {
   if (patched.has(dataSource)) return;
   patched.add(dataSource);
