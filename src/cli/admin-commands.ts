@@ -18,7 +18,11 @@ export function registerAdminCommands(program: Command): void {
           require('../admin/setup.service') as typeof import('../admin/setup.service');
         const { publicBaseUrl } = require('../common/banner') as typeof import('../common/banner');
         const ws = await requireWorkspace(cliWorkspaces(db), o.workspace);
-        const token = await new AdminSetupService(db).issue(ws.id);
+        const { AdminRepository } =
+          require('../admin/admin.repository') as typeof import('../admin/admin.repository');
+        const { standaloneTxHost } =
+          require('../database/tx-repository') as typeof import('../database/tx-repository');
+        const token = await new AdminSetupService(new AdminRepository(standaloneTxHost(db))).issue(ws.id);
         const url = `${publicBaseUrl(config, config.port)}/admin/setup?token=${token}`;
         print(!!o.json, { workspace: ws.slug, url, valid_hours: 24 }, () => url);
       });

@@ -64,6 +64,15 @@ export class AutomationRunsRepository extends TxRepository {
     );
   }
 
+  /** How many runs the workspace's automations made. */
+  async countInWorkspace(workspaceId: number): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.tx.query(
+      'SELECT count(*)::int AS n FROM automation_runs WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    return n;
+  }
+
   /** One page of an automation's runs, newest first. */
   async listForAutomation(
     workspaceId: number,

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBoxModule } from '../common/crypto/secret-box.module';
 import { LeadsModule } from '../leads/leads.module';
 import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import { DeliveriesService } from './deliveries/deliveries.service';
-import { IntegrationReceipt } from './integration-receipt.entity';
-import { Integration } from './integration.entity';
 import { IntegrationsController } from './integrations.controller';
 import { IntegrationsRepository } from './integrations.repository';
 import { IntegrationsService } from './integrations.service';
@@ -16,12 +14,13 @@ import { ReceiversController } from './receivers/receivers.controller';
 
 /** Integrations: their configs, the public receivers of outside services, and the deliveries log. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Integration, IntegrationReceipt]), SecretBoxModule, LeadsModule],
+  imports: [SecretBoxModule, LeadsModule],
   controllers: [IntegrationsController, DeliveriesController, ReceiversController],
   providers: [
     IntegrationsService,
     IntegrationsRepository,
     DeliveriesService,
+    DeliveriesRepository,
     ReceiptsService,
     ReceiptsRepository,
     FacebookLeadsWorker,

@@ -3,10 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ApiException } from '../errors/api.exception';
-import { pinQueriesToTransaction } from './request-transaction';
 import { AppConfig } from '../../config/app-config';
 import type { TypeOrmTransactions } from '../../database/transactions';
 import { IdempotencyRepository, REPLAY_HOURS, type StoredResponse } from './idempotency.repository';
@@ -29,7 +27,6 @@ const WAIT_FOR_FIRST_MS = 3_000;
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    private readonly db: DataSource,
     private readonly txHost: TransactionHost<TypeOrmTransactions>,
     private readonly keys: IdempotencyRepository,
     private readonly config: AppConfig,
@@ -55,23 +52,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // response is stored in the same transaction as the write. Not retried: the handler cannot be replayed.
     return from(
       this.txHost
-        .withTransaction({ retry: false }, () =>
-          pinQueriesToTransaction(this.db, this.txHost.tx, async () => {
-            const turn = await this.lock(keyId, key);
-            const stored = await this.keys.findRecent(keyId, key);
-            if (stored) return this.replay(stored, hash, reply);
-            if (turn === 'waited') throw new ApiException('CONFLICT');
-            const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-            const location = reply.getHeader('location');
-            await this.keys.store(keyId, key, {
-              request_hash: hash,
-              status: reply.statusCode,
-              body,
-              location: (location ?? null) as string | null,
-            });
-            return body;
-          }),
-        )
+        .withTransaction({ retry: false }, async () => {
+          const turn = await this.lock(keyId, key);
+          const stored = await this.keys.findRecent(keyId, key);
+          if (stored) return this.replay(stored, hash, reply);
+          if (turn === 'waited') throw new ApiException('CONFLICT');
+          const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+          const location = reply.getHeader('location');
+          await this.keys.store(keyId, key, {
+            request_hash: hash,
+            status: reply.statusCode,
+            body,
+            location: (location ?? null) as string | null,
+          });
+          return body;
+        })
         .then((body) => {
           // Test-only: simulates `kill -9` after the commit and before the reply (test/process).
           if (this.config.testCrashAfterIdempotentCommit) process.kill(process.pid, 'SIGKILL');
