@@ -12,6 +12,7 @@ import { DefinitionChecker } from './automation.validator';
 import type { References } from './checker-base';
 import { AutomationFiltersDto, CreateAutomationDto, UpdateAutomationDto } from './dto/automation.dto';
 import { AutomationResponse } from './dto/automation.response';
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class AutomationsService {
@@ -26,9 +27,7 @@ export class AutomationsService {
   }
 
   async get(workspaceId: number, id: number): Promise<Automation> {
-    const automation = await this.automations.findInWorkspace(workspaceId, id);
-    if (!automation) throw ApiException.notFound('automation');
-    return automation;
+    return found(await this.automations.findInWorkspace(workspaceId, id), 'automation');
   }
 
   async create(workspaceId: number, dto: CreateAutomationDto): Promise<Automation> {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { print, withDatabase } from './context';
+import { cliRepository, print, withDatabase } from './context';
 import { cliWorkspaces, requireWorkspace } from './key-commands';
 
 export function registerAdminCommands(program: Command): void {
@@ -20,9 +20,7 @@ export function registerAdminCommands(program: Command): void {
         const ws = await requireWorkspace(cliWorkspaces(db), o.workspace);
         const { AdminRepository } =
           require('../admin/admin.repository') as typeof import('../admin/admin.repository');
-        const { standaloneTxHost } =
-          require('../database/tx-repository') as typeof import('../database/tx-repository');
-        const token = await new AdminSetupService(new AdminRepository(standaloneTxHost(db))).issue(ws.id);
+        const token = await new AdminSetupService(cliRepository(db, AdminRepository)).issue(ws.id);
         const url = `${publicBaseUrl(config, config.port)}/admin/setup?token=${token}`;
         print(!!o.json, { workspace: ws.slug, url, valid_hours: 24 }, () => url);
       });

@@ -4,7 +4,7 @@ import type { ApiKeysService } from '../api-keys/api-keys.service';
 import { isoTimestamp } from '../common/time';
 import type { Workspace } from '../workspaces/workspace.entity';
 import type { WorkspacesService } from '../workspaces/workspaces.service';
-import { CliContext, isoDate, positiveInt, print, withDatabase } from './context';
+import { CliContext, cliRepository, isoDate, positiveInt, print, withDatabase } from './context';
 
 interface Services {
   workspaces: WorkspacesService;
@@ -17,12 +17,9 @@ function services(c: CliContext): Services {
     require('../api-keys/api-keys.repository') as typeof import('../api-keys/api-keys.repository');
   const { ApiKeysService } =
     require('../api-keys/api-keys.service') as typeof import('../api-keys/api-keys.service');
-  const { standaloneTxHost } =
-    require('../database/tx-repository') as typeof import('../database/tx-repository');
-  const host = standaloneTxHost(c.db);
   return {
     workspaces: cliWorkspaces(c.db),
-    keys: new ApiKeysService(new ApiKeysRepository(host), c.config),
+    keys: new ApiKeysService(cliRepository(c.db, ApiKeysRepository), c.config),
   };
 }
 
@@ -32,9 +29,7 @@ export function cliWorkspaces(db: CliContext['db']): WorkspacesService {
     require('../workspaces/workspaces.repository') as typeof import('../workspaces/workspaces.repository');
   const { WorkspacesService } =
     require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
-  const { standaloneTxHost } =
-    require('../database/tx-repository') as typeof import('../database/tx-repository');
-  return new WorkspacesService(new WorkspacesRepository(standaloneTxHost(db)));
+  return new WorkspacesService(cliRepository(db, WorkspacesRepository));
 }
 
 export async function requireWorkspace(workspaces: WorkspacesService, slug: string): Promise<Workspace> {

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { isoTimestamp } from '../common/time';
 import type { CreateUserDto } from '../users/dto/user.dto';
 import { type User, USER_ROLES } from '../users/user.entity';
-import { print, readStdin, withDatabase } from './context';
+import { cliRepository, print, readStdin, withDatabase } from './context';
 import { cliWorkspaces, requireWorkspace } from './key-commands';
 
 /** Validation messages of the API's own DTO, one line per field. */
@@ -48,12 +48,10 @@ export function registerUserCommands(program: Command): void {
             require('../users/users.service') as typeof import('../users/users.service');
           const { UsersRepository } =
             require('../users/users.repository') as typeof import('../users/users.repository');
-          const { standaloneTxHost } =
-            require('../database/tx-repository') as typeof import('../database/tx-repository');
           const ws = await requireWorkspace(cliWorkspaces(db), o.workspace);
           let user: User;
           try {
-            user = await new UsersService(new UsersRepository(standaloneTxHost(db))).create(ws.id, dto);
+            user = await new UsersService(cliRepository(db, UsersRepository)).create(ws.id, dto);
           } catch (err) {
             if (err instanceof ApiException && err.errors)
               throw new Error(Object.values(err.errors).flat().join('\n'), { cause: err });

@@ -1,6 +1,6 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { TypeOrmTransactions } from './transactions';
 
 /**
@@ -15,15 +15,4 @@ export abstract class TxRepository {
   protected get tx(): EntityManager {
     return this.txHost.tx;
   }
-}
-
-/**
- * For the CLI's lean path (no Nest application, no transactions of its own): repositories built by hand read
- * the pool's EntityManager.
- */
-export function standaloneTxHost(db: DataSource): TransactionHost<TypeOrmTransactions> {
-  return {
-    tx: db.manager,
-    isTransactionActive: () => false,
-  } as unknown as TransactionHost<TypeOrmTransactions>;
 }

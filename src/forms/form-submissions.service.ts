@@ -14,6 +14,7 @@ import {
   type SubmissionForm,
   type SubmissionRow,
 } from './form-submissions.repository';
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class FormSubmissionsService {
@@ -74,9 +75,7 @@ export class FormSubmissionsService {
 
   /** One submission of the form; another workspace's form or submission is a 404. */
   async show(workspaceId: number, formId: number, submissionId: number): Promise<SubmissionRow> {
-    const row = await this.submissions.findInForm(workspaceId, formId, submissionId);
-    if (!row) throw ApiException.notFound('submission');
-    return row;
+    return found(await this.submissions.findInForm(workspaceId, formId, submissionId), 'submission');
   }
 }
 

@@ -11,6 +11,7 @@ import { checkDefaultRecords, FormDefinitionChecker } from './form-definition.ch
 import { Form } from './form.entity';
 import { FormsRepository } from './forms.repository';
 import { LeadsRepository } from '../leads/leads.repository';
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class FormsService {
@@ -24,9 +25,7 @@ export class FormsService {
   }
 
   async get(workspaceId: number, id: number): Promise<Form> {
-    const form = await this.forms.findInWorkspace(workspaceId, id);
-    if (!form) throw ApiException.notFound('form');
-    return form;
+    return found(await this.forms.findInWorkspace(workspaceId, id), 'form');
   }
 
   async create(workspaceId: number, dto: CreateFormDto): Promise<Form> {

@@ -11,6 +11,7 @@ import { prepareConfig, maskConfig, StoredConfig } from './integration-config';
 import { INTEGRATION_TYPES, integrationType, IntegrationType } from './integration-types';
 import { Integration } from './integration.entity';
 import { IntegrationsRepository } from './integrations.repository';
+import { found } from '../common/crud/found';
 
 /** The receiver route of each receiving type (src/integrations/receivers). */
 export const RECEIVER_PATHS: Record<string, string> = {
@@ -38,9 +39,7 @@ export class IntegrationsService {
   }
 
   async get(workspaceId: number, id: number): Promise<Integration> {
-    const integration = await this.integrations.findInWorkspace(workspaceId, id);
-    if (!integration) throw ApiException.notFound('integration');
-    return integration;
+    return found(await this.integrations.findInWorkspace(workspaceId, id), 'integration');
   }
 
   async create(workspaceId: number, dto: CreateIntegrationDto): Promise<Integration> {

@@ -30,6 +30,19 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * CTEs `existing` (the workspace's tags named in $2, any case) and `ins` (the others, inserted in the given
+ * order; race-safe on the (workspace_id, lower(name)) unique index, an existing tag keeps its spelling).
+ */
+const ENSURE_TAGS = `existing AS (
+     SELECT id, name FROM tags
+      WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
+   ins AS (
+     INSERT INTO tags (workspace_id, name)
+     SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
+      WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
+     ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name)`;
+
 /** `lead_tags` (and the tags they create): which tags each lead has. */
 @Injectable()
 export class LeadTagsRepository extends TxRepository {
@@ -43,14 +56,7 @@ export class LeadTagsRepository extends TxRepository {
     // Existing tags are read first, so only really new names reach the INSERT (which would otherwise burn a
     // sequence value per name on every call, even when it conflicts).
     let rows: TagRef[] = await this.tx.query(
-      `WITH existing AS (
-         SELECT id, name FROM tags
-          WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
-       ins AS (
-         INSERT INTO tags (workspace_id, name)
-         SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
-          WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
-         ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name)
+      `WITH ${ENSURE_TAGS}
        SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins`,
       [workspaceId, wanted],
     );
@@ -106,14 +112,7 @@ export class LeadTagsRepository extends TxRepository {
     const wanted = canonicalNames(names);
     if (!wanted.length) return [];
     const rows: (TagRef & { added: boolean })[] = await this.tx.query(
-      `WITH existing AS (
-         SELECT id, name FROM tags
-          WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
-       ins AS (
-         INSERT INTO tags (workspace_id, name)
-         SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
-          WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
-         ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name),
+      `WITH ${ENSURE_TAGS},
        wanted AS (SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins),
        link AS (
          INSERT INTO lead_tags (lead_id, tag_id) SELECT $3, id FROM wanted ORDER BY id

@@ -11,6 +11,7 @@ import { type LeadRecord, WRITABLE_FIELDS, type WritableField } from './lead-rec
 import { namesReferences, type ReferenceInput, type References, settleReferences } from './lead-references';
 import { LeadTagsRepository } from './lead-tags.repository';
 import { type LeadValues, LeadsRepository } from './leads.repository';
+import { found } from '../common/crud/found';
 
 /**
  * Leads: the rules of reading and changing them. Every change runs in one transaction (joining the caller's,
@@ -29,9 +30,7 @@ export class LeadsService {
   }
 
   async get(workspaceId: number, id: number): Promise<LeadRecord> {
-    const lead = await this.leads.findInWorkspace(workspaceId, id);
-    if (!lead) throw ApiException.notFound('lead');
-    return lead;
+    return found(await this.leads.findInWorkspace(workspaceId, id), 'lead');
   }
 
   @Transactional()
@@ -109,9 +108,7 @@ export class LeadsService {
   }
 
   private async locked(workspaceId: number, id: number): Promise<LeadRecord> {
-    const lead = await this.leads.lockInWorkspace(workspaceId, id);
-    if (!lead) throw ApiException.notFound('lead');
-    return lead;
+    return found(await this.leads.lockInWorkspace(workspaceId, id), 'lead');
   }
 }
 

@@ -9,6 +9,7 @@ import { StageResponse } from './dto/stage.response';
 import { PipelinesRepository } from './pipelines.repository';
 import type { Stage } from './stage.entity';
 import { StagesRepository } from './stages.repository';
+import { found } from '../common/crud/found';
 
 /**
  * A pipeline's stages keep positions 1..n without gaps. Every change of order runs in a transaction that
@@ -29,9 +30,7 @@ export class StagesService {
   }
 
   async get(workspaceId: number, pipelineId: number, id: number): Promise<Stage> {
-    const stage = await this.stages.findInPipeline(workspaceId, pipelineId, id);
-    if (!stage) throw ApiException.notFound('stage');
-    return stage;
+    return found(await this.stages.findInPipeline(workspaceId, pipelineId, id), 'stage');
   }
 
   @Transactional()

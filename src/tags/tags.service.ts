@@ -6,6 +6,7 @@ import { CreateTagDto, TagFiltersDto, UpdateTagDto } from './dto/tag.dto';
 import { TagResponse } from './dto/tag.response';
 import type { Tag } from './tag.entity';
 import { type TagRow, TagsRepository } from './tags.repository';
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class TagsService {
@@ -38,9 +39,7 @@ export class TagsService {
   }
 
   private async find(workspaceId: number, id: number): Promise<Tag> {
-    const tag = await this.tags.findInWorkspace(workspaceId, id);
-    if (!tag) throw ApiException.notFound('tag');
-    return tag;
+    return found(await this.tags.findInWorkspace(workspaceId, id), 'tag');
   }
 
   private async withCount(tag: Tag): Promise<TagRow> {

@@ -9,6 +9,7 @@ import { CreateUserDto, UpdateUserDto, UserFiltersDto } from './dto/user.dto';
 import { UserResponse } from './dto/user.response';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { found } from '../common/crud/found';
 
 /** argon2id (the library's default algorithm) with its recommended parameters. */
 const hashPassword = (password: string) => hash(password);
@@ -22,9 +23,7 @@ export class UsersService {
   }
 
   async get(workspaceId: number, id: number): Promise<User> {
-    const user = await this.users.findInWorkspace(workspaceId, id);
-    if (!user) throw ApiException.notFound('user');
-    return user;
+    return found(await this.users.findInWorkspace(workspaceId, id), 'user');
   }
 
   async create(workspaceId: number, dto: CreateUserDto): Promise<User> {

@@ -5,6 +5,7 @@ import { isoTimestamp } from '../../common/time';
 import { IntegrationsService } from '../integrations.service';
 import { DeliveriesRepository, type DeliveryRow as Row } from './deliveries.repository';
 import type { DeliveryFiltersDto, DeliveryResponse } from './dto/delivery.response';
+import { found } from '../../common/crud/found';
 
 /**
  * Deliveries as the API and the admin panel show them: an integration's outbound deliveries and inbound
@@ -41,9 +42,7 @@ export class DeliveriesService {
   }
 
   async get(workspaceId: number, id: string): Promise<Row> {
-    const row = await this.deliveries.findInWorkspace(workspaceId, id);
-    if (!row) throw ApiException.notFound('delivery');
-    return row;
+    return found(await this.deliveries.findInWorkspace(workspaceId, id), 'delivery');
   }
 
   /**
