@@ -3,16 +3,7 @@ import { AdminRepository } from './admin.repository';
 import type { FastifyReply } from 'fastify';
 import { AdminController, layoutOf, Session } from './admin.guard';
 import type { AdminSession } from './session.service';
-import { sendPage } from './views';
-
-/** Where a delivery went, without its path or query (which may carry a secret, e.g. a hook URL's token). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(invalid URL)';
-  }
-}
+import { hostOf, sendPage } from './views';
 
 /** The overview: the numbers a person would rather look at than query. */
 @AdminController('admin/overview')

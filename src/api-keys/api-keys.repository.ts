@@ -33,6 +33,16 @@ export class ApiKeysRepository extends TxRepository {
     return this.keys.count();
   }
 
+  /** The first 16 hex digits of the hashes of keys created since `since` (all when null), and the database's clock. */
+  async hashPrefixesSince(since: Date | null): Promise<{ at: Date; prefixes: string[] }> {
+    const [row]: { at: Date; prefixes: string[] }[] = await this.tx.query(
+      `SELECT now() AS at, array(SELECT left(key_hash, 16) FROM api_keys
+                                 WHERE $1::timestamptz IS NULL OR created_at > $1) AS prefixes`,
+      [since],
+    );
+    return row;
+  }
+
   /** Records when keys were last used (never moving a time back). */
   async touchLastUsed(ids: number[], times: string[]): Promise<void> {
     await this.tx.query(

@@ -7,6 +7,7 @@ import { Workspace } from '../workspaces/workspace.entity';
 import type { ApiKey } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { displayPrefix, generateApiKey, hashApiKey, KEY_PATTERN } from './api-key.token';
+import { KnownKeyHashes } from './known-key-hashes';
 
 export const DEFAULT_RATE_LIMIT = 1000;
 const LAST_USED_FLUSH_MS = 15_000;
@@ -64,6 +65,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    * bounded, short-lived (a key created a moment ago works within the TTL).
    */
   private readonly misses: LRUCache<string, true>;
+  /** Which keys exist at all: lets a throttled address's random keys be refused without a query each. */
+  private readonly known = new KnownKeyHashes((since) => this.keys.hashPrefixesSince(since));
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -106,6 +109,19 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   cached(token: string): boolean {
     if (!KEY_PATTERN.test(token) || token.length > 128) return false;
     return !!this.cache.get(hashApiKey(token))?.principal;
+  }
+
+  /**
+   * Whether this token may be a valid key, answered without a query per token (the in-memory set of existing key
+   * hashes, reloaded at most once a second when asked about an unknown one): false only for tokens that are
+   * malformed, known misses, or match no key that existed when asked. For callers that must not spend a lookup on
+   * every random token (a throttled address), yet must never refuse a valid key.
+   */
+  async mayBeKey(token: string): Promise<boolean> {
+    if (!KEY_PATTERN.test(token) || token.length > 128) return false;
+    const hash = hashApiKey(token);
+    if (this.misses.has(hash)) return false;
+    return this.cache.has(hash) || this.known.mayExist(hash);
   }
 
   private async lookup(hash: string): Promise<Principal | null> {
@@ -153,12 +169,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       rateLimit,
       expiresAt: input.expiresAt ?? null,
     });
+    this.known.add(key.keyHash);
     return { key, plaintext };
   }
 
   /** Makes sure this exact key exists (LEADHUB_BOOTSTRAP_KEY); returns whether it was created now. */
   async ensure(workspace: Workspace, plaintext: string, name: string): Promise<boolean> {
-    return this.keys.insertIfAbsent({
+    const inserted = await this.keys.insertIfAbsent({
       workspaceId: workspace.id,
       name,
       keyHash: hashApiKey(plaintext),
@@ -166,6 +183,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       scopes: ['*'],
       rateLimit: DEFAULT_RATE_LIMIT,
     });
+    this.known.add(hashApiKey(plaintext));
+    return inserted;
   }
 
   listForWorkspace(workspaceId: number): Promise<ApiKey[]> {

@@ -21,6 +21,7 @@ export interface DeliveryRow {
   is_duplicate: boolean | null;
   created_at: Date;
   updated_at: Date;
+  integration_id: number | null;
 }
 
 const OUTBOUND = `

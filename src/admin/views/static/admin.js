@@ -11,14 +11,7 @@ document.addEventListener('DOMContentLoaded', function () {
         if (status) status.textContent = ok ? 'Copied.' : 'Copy failed: select the key and copy it by hand.';
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(input.value).then(
-          function () {
-            done(true);
-          },
-          function () {
-            done(false);
-          },
-        );
+        navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { done(false); });
       } else {
         input.select();
         done(document.execCommand('copy'));
