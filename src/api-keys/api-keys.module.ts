@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
-import { ApiKey } from './api-key.entity';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { BearerStrategy } from './bearer.strategy';
 import { BootstrapService } from './bootstrap.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), WorkspacesModule],
+  imports: [WorkspacesModule],
   // BearerStrategy registers the `bearer` strategy with passport for the global ApiKeyGuard.
-  providers: [ApiKeysService, BootstrapService, BearerStrategy],
+  providers: [ApiKeysService, BootstrapService, ApiKeysRepository, BearerStrategy],
   exports: [ApiKeysService, BootstrapService],
 })
 export class ApiKeysModule {}

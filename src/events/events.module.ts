@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { DomainEventsRepository } from './domain-events.repository';
 import { EventsService } from './events.service';
 
 /** Domain events (outbox + in-process emitter after commit); global so every domain can record. */
 @Global()
-@Module({ providers: [EventsService], exports: [EventsService] })
+@Module({ providers: [EventsService, DomainEventsRepository], exports: [EventsService] })
 export class EventsModule {}

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { LeadsRepository } from '../leads/leads.repository';
 import { CheckerBase, isId } from '../common/validation/checker-base';
 import { distinctNames } from '../leads/lead-tags.repository';
 import { customFieldKeyProblem, TAG_NAME_MAX, TAGS_MAX } from '../leads/dto/lead-fields';
@@ -167,19 +167,17 @@ export class FormDefinitionChecker extends CheckerBase {
  * pipeline (a stage alone brings its pipeline). One query.
  */
 export async function checkDefaultRecords(
-  m: EntityManager,
+  records: Pick<LeadsRepository, 'findReferences'>,
   workspaceId: number,
   d: LeadDefaults,
   check: CheckerBase,
 ): Promise<void> {
   if (d.pipeline_id === null && d.stage_id === null && d.assigned_user_id === null) return;
-  const [found]: { pipeline: number | null; stage_pipeline: number | null; user: number | null }[] =
-    await m.query(
-      `SELECT (SELECT id FROM pipelines WHERE id = $2 AND workspace_id = $1) AS pipeline,
-              (SELECT pipeline_id FROM pipeline_stages WHERE id = $3 AND workspace_id = $1) AS stage_pipeline,
-              (SELECT id FROM users WHERE id = $4 AND workspace_id = $1) AS "user"`,
-      [workspaceId, d.pipeline_id, d.stage_id, d.assigned_user_id],
-    );
+  const found = await records.findReferences(workspaceId, {
+    pipeline_id: d.pipeline_id,
+    pipeline_stage_id: d.stage_id,
+    assigned_user_id: d.assigned_user_id,
+  });
   const invalid = (key: string, what: string) =>
     check.fail(`lead_defaults.${key}`, `The lead_defaults.${key} field must be ${what} of this workspace.`);
   if (d.pipeline_id !== null && found.pipeline === null) invalid('pipeline_id', 'a pipeline');

@@ -1,6 +1,6 @@
 import type { StoredCondition } from '../../src/automations/automation-definition';
 import { conditionsHold, fieldValue } from '../../src/engine/conditions';
-import type { LeadRecord } from '../../src/leads/lead-row';
+import type { LeadRecord } from '../../src/leads/lead-record';
 
 const lead = (over: Partial<LeadRecord> = {}): LeadRecord => ({
   id: 1,

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -15,13 +14,13 @@ import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_FIELDS } from '../form-definition';
 import { FormFieldInput, LeadDefaultsInput } from './form-schema';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
+import { QueryBoolean } from '../../common/crud/query-boolean';
 
 export class CreateFormDto {
   /** @example "Contact us" */
   @ApiProperty({ minLength: 1, maxLength: 255, example: 'Contact us' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -87,12 +86,10 @@ export class UpdateFormDto extends UpdateType(CreateFormDto) {}
 
 export const FORM_SORTS = ['name', 'created_at', 'submissions_count', 'updated_at'] as const;
 
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class FormFiltersDto extends SyncablePaginationQueryDto {
   /** `true` or `false`. */
   @IsOptional()
-  @Transform(bool)
+  @QueryBoolean()
   @IsBoolean()
   is_active?: boolean;
 
