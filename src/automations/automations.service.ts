@@ -12,8 +12,7 @@ import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import type { StoredAction } from './automation-definition';
 import { Automation } from './automation.entity';
-import { DefinitionChecker } from './automation.validator';
-import type { References } from './checker-base';
+import { DefinitionChecker, type References } from './automation.validator';
 import { AutomationFiltersDto, CreateAutomationDto, UpdateAutomationDto } from './dto/automation.dto';
 import { AutomationResponse } from './dto/automation.response';
 

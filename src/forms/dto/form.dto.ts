@@ -14,7 +14,8 @@ import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_FIELDS } from '../form-definition';
-import { FormFieldInput, LeadDefaultsInput } from './form-schema';
+import { schemaRef } from '../../common/validation/json-schema';
+import '../form-schemas';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -28,7 +29,8 @@ export class CreateFormDto {
   name: string;
 
   @ApiProperty({
-    type: () => [FormFieldInput],
+    type: 'array',
+    items: schemaRef('FormFieldInput'),
     minItems: 1,
     maxItems: MAX_FIELDS,
     description: 'The fields, in display order. Validated strictly; every problem is reported by its path.',
@@ -42,7 +44,7 @@ export class CreateFormDto {
   fields: unknown;
 
   @ApiPropertyOptional({
-    type: () => LeadDefaultsInput,
+    allOf: [schemaRef('LeadDefaultsInput')],
     description: 'Values for the leads the form creates (default: source "form", nothing else).',
   })
   @IsOmittable()
