@@ -3,7 +3,11 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/metadata.ts', 'data/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/metadata.ts', 'data/**', 'clients/typescript/dist/**',
+      // Generated from the document by `npm run openapi` (scripts/openapi-client.mjs).
+      'clients/typescript/src/generated/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

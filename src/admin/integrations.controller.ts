@@ -1,19 +1,31 @@
-import { Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IdPipe } from '../common/crud/id.pipe';
+import { UuidPipe } from '../common/crud/uuid.pipe';
 import { ApiException } from '../common/errors/api.exception';
+import { RequestUrl } from '../common/pagination/request-url.decorator';
+import { DeliveriesService } from '../integrations/deliveries/deliveries.service';
 import { integrationType, INTEGRATION_TYPES, IntegrationType } from '../integrations/integration-types';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { ADMIN_PATH, field, FormBody } from './admin-http';
 import { AdminController, layoutOf, Session } from './admin.guard';
 import { AdminNotFound } from './admin-errors';
 import type { AdminSession } from './session.service';
-import { redirect, sendPage } from './views';
-import { RequestUrl } from '../common/pagination/request-url.decorator';
+import { hostOf, redirect, sendPage } from './views';
 
-/** Integrations: the workspace's list, and connecting one from the catalog's field descriptions. */
+/** Deliveries and receipts shown on an integration's page. */
+const RECENT_DELIVERIES = 50;
+
+/**
+ * Integrations: the workspace's list with each receiver URL, connecting one from the catalog's field descriptions,
+ * and an integration's recent deliveries and receipts (a failed one can be sent again).
+ */
 @AdminController('admin/integrations')
 export class AdminIntegrationsController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly deliveries: DeliveriesService,
+  ) {}
 
   @Get()
   async list(
@@ -75,6 +87,47 @@ export class AdminIntegrationsController {
       throw err;
     }
     return redirect(reply, `${ADMIN_PATH}/integrations?created=1`);
+  }
+
+  @Get(':id')
+  async show(
+    @Session() s: AdminSession,
+    @Param('id', IdPipe) id: number,
+    @Res() reply: FastifyReply,
+    @RequestUrl() url: URL,
+    @Query('retried') retried?: string,
+  ) {
+    const integration = await this.integrations.get(s.workspaceId, id);
+    const { items } = await this.deliveries.listForIntegration(s.workspaceId, id, {
+      page: 1,
+      per_page: RECENT_DELIVERIES,
+    } as never);
+    return sendPage(reply, 'integration-deliveries', {
+      ...layoutOf(s),
+      title: integration.name,
+      nav: 'integrations',
+      integration: {
+        ...this.integrations.toResponse(integration, url.origin),
+        typeName: integrationType(integration.type)?.name ?? integration.type,
+      },
+      rows: items.map((d) => ({ ...this.deliveries.toResponse(d), host: hostOf(d.destination) })),
+      notice: retried ? 'Queued: it is sent again within seconds.' : undefined,
+    });
+  }
+
+  @Post(':id/deliveries/:delivery_id/retry')
+  async retry(
+    @Session() s: AdminSession,
+    @Param('id', IdPipe) id: number,
+    @Param('delivery_id', UuidPipe) deliveryId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    // Through the integration: a delivery of another integration (or workspace) is not found here.
+    await this.integrations.get(s.workspaceId, id);
+    const delivery = await this.deliveries.get(s.workspaceId, deliveryId);
+    if (delivery.integration_id !== id) throw new AdminNotFound();
+    await this.deliveries.retry(s.workspaceId, deliveryId);
+    return redirect(reply, `${ADMIN_PATH}/integrations/${id}?retried=1`);
   }
 
   private form(

@@ -3,18 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AdminController, layoutOf, Session } from './admin.guard';
 import type { AdminSession } from './session.service';
-import { sendPage } from './views';
+import { hostOf, sendPage } from './views';
 
 type Row = Record<string, unknown>;
-
-/** Where a delivery went, without its path or query (which may carry a secret, e.g. a hook URL's token). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '(invalid URL)';
-  }
-}
 
 /** The overview: the numbers a person would rather look at than query. */
 @AdminController('admin/overview')

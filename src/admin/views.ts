@@ -30,3 +30,13 @@ export function sendPage(reply: FastifyReply, view: string, data: PageData, stat
 export function redirect(reply: FastifyReply, to: string) {
   return reply.code(303).header('Location', to).send();
 }
+
+/** Where a delivery went, without its path or query (which may carry a secret, e.g. a hook URL's token). */
+export function hostOf(url: string | null): string {
+  if (!url) return '';
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -156,6 +156,12 @@ export class Environment {
   @IsOptional()
   @toInt()
   @IsInt()
+  @Min(0)
+  MAX_CONNECTIONS_PER_ADDRESS = DEFAULT_EDGE_CONFIG.maxConnectionsPerAddress;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
   @Min(1)
   UNAUTHENTICATED_RATE_LIMIT = DEFAULT_EDGE_CONFIG.unauthenticatedPerMinute;
 

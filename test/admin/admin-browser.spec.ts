@@ -197,6 +197,9 @@ describeBrowser('the admin panel in a real browser', () => {
     await page.waitForURL('**/admin/integrations?created=1');
     expect(await page.textContent('main')).toContain('••••eol0');
     expect(await page.content()).not.toContain('key-3ax6xnjp29jd6fds4gc373sgvjxteol0');
+    await page.click('a[aria-label^="Deliveries of"]');
+    await check('integration-deliveries');
+    expect(await page.textContent('main')).toContain('Nothing sent or received yet.');
   }, 60_000);
 
   it('throttles sign-in, signs out, and never needed an inline script', async () => {

@@ -14,7 +14,9 @@ const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0
 async function get(s: ServerProcess, key: string, path: string): Promise<Json> {
   const res = await fetch(s.url(path), { headers: { Authorization: `Bearer ${key}` } });
   expect(res.status).toBe(200);
-  return (await res.json()) as Json;
+  // Links (receiver URLs) carry the serving origin; servers compared here listen on different ports.
+  const origin = new URL(s.url('/')).origin;
+  return JSON.parse((await res.text()).replaceAll(origin, 'http://server')) as Json;
 }
 
 /** Every list (all pages) and every record of a workspace, as the API returns them. */

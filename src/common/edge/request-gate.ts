@@ -51,7 +51,10 @@ export class RequestGate {
       if (!routed) return; // an unknown route: a 404, whoever asks
       return this.refuse(req, reply);
     }
-    if (this.isBlocked(req.ip) && !this.keys.cached(token)) return this.refuse(req, reply);
+    // A throttled address still reaches its valid keys (a tenant may share its address with an attacker: NAT, a
+    // proxy), but its random tokens are refused without a query each.
+    if (this.blockedUntil(req.ip) && !this.keys.cached(token) && !(await this.keys.mayBeKey(token)))
+      return this.refuse(req, reply);
     const principal = await this.keys.authenticate(token);
     if (!principal) return routed ? this.refuse(req, reply) : void (await this.countFailure(req.ip));
     (req as FastifyRequest & { user?: Principal }).user = principal;
@@ -84,7 +87,9 @@ export class RequestGate {
   private async refuse(req: FastifyRequest, reply: FastifyReply): Promise<never> {
     // Without this the connection would stay open to drain a body nobody wants.
     if (hasBody(req)) reply.header('Connection', 'close');
-    const rec = await this.countFailure(req.ip);
+    // An address known to be over its budget is not counted again: no round trip to the shared counter.
+    const until = this.blockedUntil(req.ip);
+    const rec = until ? { isBlocked: true, resetAt: until } : await this.countFailure(req.ip);
     if (rec.isBlocked) {
       reply.header('Retry-After', String(Math.max(1, Math.ceil((rec.resetAt - Date.now()) / 1000))));
       throw new ApiException(
@@ -113,9 +118,10 @@ export class RequestGate {
     return rec;
   }
 
-  private isBlocked(ip: string): boolean {
+  /** End of the address's spent window (ms), or undefined while it has budget left. */
+  private blockedUntil(ip: string): number | undefined {
     const until = this.blocked.get(ip);
-    return until !== undefined && until > Date.now();
+    return until !== undefined && until > Date.now() ? until : undefined;
   }
 }
 

@@ -24,6 +24,7 @@ interface Row {
   is_duplicate: boolean | null;
   created_at: Date;
   updated_at: Date;
+  integration_id: number | null;
 }
 
 const OUTBOUND = `
