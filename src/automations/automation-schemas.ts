@@ -24,6 +24,12 @@ import {
  * checked after it, in the validator.
  */
 
+/** `custom_fields.KEY` (the pattern bounds the length; maxLength says so for linters and clients). */
+const CUSTOM_FIELD_PATH = {
+  type: 'string',
+  pattern: CUSTOM_FIELD.source,
+  maxLength: 'custom_fields.'.length + 100,
+};
 const SCALAR = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }];
 
 const CONDITION: JsonSchema = {
@@ -31,7 +37,7 @@ const CONDITION: JsonSchema = {
   properties: {
     field: {
       type: 'string',
-      anyOf: [{ enum: Object.keys(CONDITION_FIELDS) }, { pattern: CUSTOM_FIELD.source }],
+      anyOf: [{ enum: Object.keys(CONDITION_FIELDS) }, CUSTOM_FIELD_PATH],
       'x-message': `must be a lead field (${Object.keys(CONDITION_FIELDS).join(', ')}) or custom_fields.KEY.`,
       description: `A lead field (${Object.keys(CONDITION_FIELDS).join(', ')}) or \`custom_fields.KEY\`.`,
       example: 'status',
@@ -134,7 +140,7 @@ const ACTIONS = {
       {
         field: {
           type: 'string',
-          anyOf: [{ enum: Object.keys(SETTABLE_FIELDS) }, { pattern: CUSTOM_FIELD.source }],
+          anyOf: [{ enum: Object.keys(SETTABLE_FIELDS) }, CUSTOM_FIELD_PATH],
           'x-message': `must be a writable lead field (${Object.keys(SETTABLE_FIELDS).join(', ')}) or custom_fields.KEY.`,
           description: `A writable lead field (${Object.keys(SETTABLE_FIELDS).join(', ')}) or \`custom_fields.KEY\` (KEY: 1–64 letters, digits, \`_\`, \`-\`; not \`constructor\` or \`prototype\`; a custom field value is at most 1,000 characters).`,
           example: 'custom_fields.segment',

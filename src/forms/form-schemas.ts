@@ -57,7 +57,10 @@ export const FORM_FIELD_INPUT: JsonSchema = {
     },
     maps_to: {
       type: ['string', 'null'],
-      anyOf: [{ enum: [...Object.keys(MAPPABLE_FIELDS), null] }, { pattern: CUSTOM_FIELD_TARGET.source }],
+      anyOf: [
+        { enum: [...Object.keys(MAPPABLE_FIELDS), null] },
+        { type: 'string', pattern: CUSTOM_FIELD_TARGET.source, maxLength: 'custom_fields.'.length + 64 },
+      ],
       'x-message': `must be a lead field (${Object.keys(MAPPABLE_FIELDS).join(', ')}) or custom_fields.KEY (KEY: 1 to 64 letters, digits, _ or -).`,
       description: MAPS_TO,
       example: 'email',
