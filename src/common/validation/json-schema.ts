@@ -41,7 +41,6 @@ const ajv = new Ajv2020({
   discriminator: true,
   strict: false, // `example`, `description` and the document's other annotations are not validation
   validateFormats: false, // formats document; the rules behind them (URLs, e-mails) are explicit checks
-  inlineRefs: false,
 });
 ajv.addKeyword({
   keyword: 'x-trim',
