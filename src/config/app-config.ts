@@ -125,6 +125,7 @@ export function loadConfig(
       maxConnections: parsed.MAX_CONNECTIONS,
       maxConnectionsPerAddress: parsed.MAX_CONNECTIONS_PER_ADDRESS,
       unauthenticatedPerMinute: parsed.UNAUTHENTICATED_RATE_LIMIT,
+      keylessPerMinute: parsed.KEYLESS_RATE_LIMIT,
     },
     corsOrigins: parseCorsOrigins(parsed.CORS_ORIGINS),
     publicFormLimit: parsed.LEADHUB_PUBLIC_FORM_LIMIT,

@@ -165,6 +165,13 @@ export class Environment {
   @Min(1)
   UNAUTHENTICATED_RATE_LIMIT = DEFAULT_EDGE_CONFIG.unauthenticatedPerMinute;
 
+  /** Requests to keyless operations per client address and minute, in each instance; 0: no limit. */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(0)
+  KEYLESS_RATE_LIMIT = DEFAULT_EDGE_CONFIG.keylessPerMinute;
+
   /** The automation engine: 0 turns the in-process worker off. */
   @IsOptional()
   @IsIn(['0', '1'], { message: 'LEADHUB_WORKER must be 0 or 1' })

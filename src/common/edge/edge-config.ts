@@ -20,6 +20,8 @@ export interface EdgeConfig {
   maxConnectionsPerAddress: number;
   /** Requests to authenticated routes without a valid key, per client address and minute; more get 429. */
   unauthenticatedPerMinute: number;
+  /** Requests to keyless operations (health, public forms, receivers) per client address and minute; 0: no limit. */
+  keylessPerMinute: number;
 }
 
 export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
@@ -31,6 +33,7 @@ export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
   maxConnections: 1024,
   maxConnectionsPerAddress: 256,
   unauthenticatedPerMinute: 120,
+  keylessPerMinute: 1200,
 };
 
 /** TRUST_PROXY as Fastify understands it: `true`/`false`, a number of hops, or addresses and CIDRs. */

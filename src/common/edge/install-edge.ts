@@ -20,6 +20,7 @@ export function installEdge(app: NestFastifyApplication, config: EdgeConfig): vo
     app.get(ApiKeysService),
     app.get<ThrottlerStorage>(ThrottlerStorage as never),
     config.unauthenticatedPerMinute,
+    config.keylessPerMinute,
   );
   fastify.addHook('onRequest', (req, reply) => gate.onRequest(req, reply));
   fastify.addHook('preValidation', async (req) => {

@@ -4,6 +4,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ApiKeysService } from '../../api-keys/api-keys.service';
 import type { Principal } from '../auth/principal';
 import { ApiException } from '../errors/api.exception';
+import { KeylessBudget } from './keyless-budget';
 import type { WindowRecord } from '../throttling/window-record';
 
 export const RATE_WINDOW_MS = 60 * 60 * 1000;
@@ -30,11 +31,16 @@ export class RequestGate {
   /** Addresses over their budget of failed attempts, until the end of that window (checked before any lookup). */
   private readonly blocked = new LRUCache<string, number>({ max: 10_000 });
 
+  private readonly keyless: KeylessBudget;
+
   constructor(
     private readonly keys: ApiKeysService,
     private readonly storage: ThrottlerStorage,
     private readonly unauthenticatedPerMinute: number,
-  ) {}
+    keylessPerMinute = 0,
+  ) {
+    this.keyless = new KeylessBudget(keylessPerMinute);
+  }
 
   async onRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     // The matched route decides (a percent-encoded path still reaches its route); unmatched ones go by the path.
@@ -45,7 +51,7 @@ export class RequestGate {
     // CORS preflights carry no credentials by design; whatever answers them does so without a key.
     if (req.method === 'OPTIONS') return;
     const config = req.routeOptions?.config as unknown as Record<string, unknown> | undefined;
-    if (config?.[PUBLIC_ROUTE]) return;
+    if (config?.[PUBLIC_ROUTE]) return this.spendKeyless(req, reply);
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       if (!routed) return; // an unknown route: a 404, whoever asks
@@ -81,6 +87,15 @@ export class RequestGate {
         `Rate limit of ${limit} requests per hour exceeded for this API key.`,
       );
     }
+  }
+
+  /** Keyless operations cost no lookup, but a flood of them from one address is refused before any work. */
+  private spendKeyless(req: FastifyRequest, reply: FastifyReply): void {
+    const until = this.keyless.spend(req.ip);
+    if (until === undefined) return;
+    if (hasBody(req)) reply.header('Connection', 'close');
+    reply.header('Retry-After', String(Math.max(1, Math.ceil((until - Date.now()) / 1000))));
+    throw new ApiException('RATE_LIMITED', 'Too many requests from this address; try again later.');
   }
 
   /** 401 (or 429 once the address has spent its budget); the body, if any, is never read. */

@@ -7979,6 +7979,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description Too many requests from this client address (KEYLESS_RATE_LIMIT per minute); see Retry-After. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Too many requests from this address; try again later.",
+           *       "code": "RATE_LIMITED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description An unexpected server error occurred. */
       500: {
         headers: {
@@ -8050,6 +8069,25 @@ export interface operations {
            *           "The email field must be an email."
            *         ]
            *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Too many requests from this client address (KEYLESS_RATE_LIMIT per minute); see Retry-After. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Too many requests from this address; try again later.",
+           *       "code": "RATE_LIMITED"
            *     }
            */
           'application/json': components['schemas']['ErrorEnvelope'];
@@ -14975,6 +15013,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description Too many requests from this client address (KEYLESS_RATE_LIMIT per minute); see Retry-After. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Too many requests from this address; try again later.",
+           *       "code": "RATE_LIMITED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description An unexpected server error occurred. */
       500: {
         headers: {
@@ -15182,6 +15239,25 @@ export interface operations {
           'application/json': components['schemas']['ErrorEnvelope'];
         };
       };
+      /** @description Too many requests from this client address (KEYLESS_RATE_LIMIT per minute); see Retry-After. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Too many requests from this address; try again later.",
+           *       "code": "RATE_LIMITED"
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
       /** @description An unexpected server error occurred. */
       500: {
         headers: {
@@ -15378,6 +15454,25 @@ export interface operations {
            *           "The email field must be an email."
            *         ]
            *       }
+           *     }
+           */
+          'application/json': components['schemas']['ErrorEnvelope'];
+        };
+      };
+      /** @description Too many requests from this client address (KEYLESS_RATE_LIMIT per minute); see Retry-After. */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "message": "Too many requests from this address; try again later.",
+           *       "code": "RATE_LIMITED"
            *     }
            */
           'application/json': components['schemas']['ErrorEnvelope'];
