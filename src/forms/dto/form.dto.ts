@@ -13,9 +13,10 @@ import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_FIELDS } from '../form-definition';
-import { FormFieldInput, LeadDefaultsInput } from './form-schema';
 import { Trim } from '../../common/validation/trim';
 import { QueryBoolean } from '../../common/crud/query-boolean';
+import { schemaRef } from '../../common/validation/json-schema';
+import '../form-schemas';
 
 export class CreateFormDto {
   /** @example "Contact us" */
@@ -27,7 +28,8 @@ export class CreateFormDto {
   name: string;
 
   @ApiProperty({
-    type: () => [FormFieldInput],
+    type: 'array',
+    items: schemaRef('FormFieldInput'),
     minItems: 1,
     maxItems: MAX_FIELDS,
     description: 'The fields, in display order. Validated strictly; every problem is reported by its path.',
@@ -41,7 +43,7 @@ export class CreateFormDto {
   fields: unknown;
 
   @ApiPropertyOptional({
-    type: () => LeadDefaultsInput,
+    allOf: [schemaRef('LeadDefaultsInput')],
     description: 'Values for the leads the form creates (default: source "form", nothing else).',
   })
   @IsOmittable()
