@@ -14,6 +14,7 @@ import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
 import { RunLogService } from './run-log.service';
 import { SubscriptionDeliveries } from './subscriptions';
+import { UnwatchedEventsRepository } from './unwatched-events.repository';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WorkLoop } from './work-loop';
 
@@ -43,6 +44,7 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly runLog: RunLogService,
     private readonly deliveries: WebhookDeliveries,
     private readonly subscriptions: SubscriptionDeliveries,
+    private readonly unwatched: UnwatchedEventsRepository,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {
     const poll = async () => config.pollMs;
@@ -70,8 +72,14 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.deliveries.drain(Math.min(this.config.timeoutMs, 10_000));
   }
 
-  /** One batch of events in one transaction; returns whether it found any (more may wait). */
+  /** Events nobody listens to in one statement, then one batch of the others in one transaction. */
   async processEvents(): Promise<boolean> {
+    const skipped = await this.unwatched.markProcessed(this.config.skipBatchSize);
+    return (await this.processBatch()) || skipped >= this.config.skipBatchSize;
+  }
+
+  /** One batch of events in one transaction; returns whether it found any (more may wait). */
+  private async processBatch(): Promise<boolean> {
     let deliveries = 0;
     const claimed = await this.events.transaction(async (m) => {
       const batch = await claimEvents(m, this.config.batchSize);

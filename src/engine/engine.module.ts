@@ -13,8 +13,10 @@ import { ENGINE_CONFIG } from './engine.tokens';
 import { engineConfig } from './engine-config';
 import { EngineWorker } from './engine-worker';
 import { OutboundSenders } from './outbound-senders';
+import { OutboxPruner } from './outbox-pruner';
 import { RunLogService } from './run-log.service';
 import { SubscriptionDeliveries } from './subscriptions';
+import { UnwatchedEventsRepository } from './unwatched-events.repository';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveries } from './webhook-deliveries';
 
@@ -39,6 +41,8 @@ import { WebhookDeliveries } from './webhook-deliveries';
     OutboundSenders,
     SubscriptionDeliveries,
     EngineWorker,
+    OutboxPruner,
+    UnwatchedEventsRepository,
   ],
 })
 export class EngineModule {}

@@ -1,7 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { EventsService } from './events.service';
+import { OutboxRetentionRepository } from './outbox-retention.repository';
 
 /** Domain events (outbox + in-process emitter after commit); global so every domain can record. */
 @Global()
-@Module({ providers: [EventsService], exports: [EventsService] })
+@Module({
+  providers: [EventsService, OutboxRetentionRepository],
+  exports: [EventsService, OutboxRetentionRepository],
+})
 export class EventsModule {}

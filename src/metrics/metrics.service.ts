@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { DataSource } from 'typeorm';
 import { ERROR_CODE } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
+import { OutboxRetentionRepository } from '../events/outbox-retention.repository';
 
 interface PgPool {
   totalCount: number;
@@ -55,6 +56,7 @@ export class MetricsService {
   constructor(
     private readonly config: AppConfig,
     private readonly db: DataSource,
+    outbox: OutboxRetentionRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'leadhub_' });
     const pool = () => (this.db.driver as unknown as { master?: PgPool }).master;
@@ -80,6 +82,19 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.set(await backlog('SELECT count(*)::int AS n FROM domain_events WHERE processed_at IS NULL'));
+      },
+    });
+    new Gauge({
+      name: 'leadhub_automation_oldest_event_age_seconds',
+      help: 'Age of the oldest domain event not yet processed (0: none; -1: database unreachable)',
+      registers: [this.registry],
+      async collect() {
+        this.set(
+          await outbox.backlog().then(
+            (b) => b.oldestAgeSeconds,
+            () => -1,
+          ),
+        );
       },
     });
     new Gauge({
