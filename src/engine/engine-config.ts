@@ -18,6 +18,8 @@ export interface EngineConfig {
   pollMs: number;
   /** Events claimed per transaction. */
   batchSize: number;
+  /** Batches processed at once by one instance (each in its own transaction and connection). */
+  eventConcurrency: number;
   /** Events nobody listens to marked processed per statement. */
   skipBatchSize: number;
   /** Events at this depth (this many automation runs led to them) no longer run automations. */
@@ -57,8 +59,9 @@ export function engineConfig(config: Pick<AppConfig, 'worker' | 'allowPrivateUrl
   return {
     enabled: config.worker.enabled,
     pollMs: config.worker.pollMs,
-    batchSize: 50,
+    batchSize: 100,
     skipBatchSize: 1_000,
+    eventConcurrency: 4,
     maxDepth: MAX_DEPTH,
     chainBudget: config.worker.chainBudget ?? 100,
     backoffBaseMs: config.worker.webhookBackoffMs,
