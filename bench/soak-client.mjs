@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 
 /** A request unanswered this long counts as failed, with this latency. */
 const TIMEOUT_MS = 15_000;
-const STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost'];
+const STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted', 'lost'];
 const SOURCES = ['website', 'referral', 'zapier', 'facebook', 'google'];
 const NAMES = ['anna', 'ben', 'carla', 'dimitri', 'emma', 'farid', 'greta', 'hugo', 'ines', 'jon'];
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
@@ -48,6 +48,8 @@ export class SoakClient {
   reset() {
     this.latencies = [];
     this.failed = 0;
+    /** Failed requests by route and status, to tell what failed. */
+    this.failures = {};
     this.since = Date.now();
   }
 
@@ -105,7 +107,11 @@ export class SoakClient {
       /* status 0: a timeout or a refused connection */
     }
     this.latencies.push(Date.now() - started);
-    if ((status < 200 || status > 299) && !alsoOk.includes(status)) this.failed++;
+    if ((status < 200 || status > 299) && !alsoOk.includes(status)) {
+      this.failed++;
+      const route = `${method} ${path.replace(/\?.*/, '').replace(/\/\d+/g, '/:id')} ${status}`;
+      this.failures[route] = (this.failures[route] ?? 0) + 1;
+    }
     if (json?.meta?.total !== undefined && path.endsWith('per_page=25')) this.leads = json.meta.total;
     return { status, json };
   }
@@ -185,6 +191,7 @@ export class SoakClient {
       p50: q(0.5),
       p99: q(0.99),
       failed: this.failed,
+      failures: this.failures,
       leads: this.leads ?? NaN,
     };
     this.reset();

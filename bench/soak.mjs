@@ -135,7 +135,13 @@ async function main() {
       rows.push(r);
       log(
         `${String(minute).padStart(3)} min  ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  non-2xx ${r.failed}  ` +
-          `leads ${r.leads}  RSS ${mb(r.rss)} MB  db ${mb(r.dbSize)} MB  events ${r.events} (oldest ${r.age} s)  webhooks due ${r.webhooks}`,
+          `${
+            r.failed
+              ? `(${Object.entries(r.failures)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(', ')})  `
+              : ''
+          }leads ${r.leads}  RSS ${mb(r.rss)} MB  db ${mb(r.dbSize)} MB  events ${r.events} (oldest ${r.age} s)  webhooks due ${r.webhooks}`,
       );
     }
     await load.stop();
@@ -149,7 +155,7 @@ async function main() {
       }
       await sleep(200);
     }
-    hook.close();
+    client.hook.close();
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const section =
       `## Soak: ${MINUTES} minutes on ${db.label}\n\n` +
