@@ -98,16 +98,17 @@ describe('GET /metrics (Prometheus)', () => {
 describe('GET /metrics: the automation backlog', () => {
   it('counts pending events and tells the age of the oldest', async () => {
     // No worker: the events stay pending.
-    const t = await TestApp.start({ config: { ...engineTestConfig({ worker: false }), metricsToken: TOKEN } });
+    const t = await TestApp.start({
+      config: { ...engineTestConfig({ worker: false }), metricsToken: TOKEN },
+    });
     try {
       const ws = await t.workspace('metrics-backlog');
       const a = api(t, await ws.key());
       const lead = await a.lead({ first_name: 'Waiting' });
       await a.lead({ first_name: 'Waiting too' });
-      await t.sql(
-        `UPDATE domain_events SET created_at = now() - interval '2 hours' WHERE lead_id = $1`,
-        [lead.id],
-      );
+      await t.sql(`UPDATE domain_events SET created_at = now() - interval '2 hours' WHERE lead_id = $1`, [
+        lead.id,
+      ]);
       const res = await t.get('/metrics', {
         headers: { Authorization: `Bearer ${TOKEN}` },
         unchecked: true,
