@@ -20,8 +20,8 @@ export interface EngineConfig {
   batchSize: number;
   /** Batches processed at once by one instance (each in its own transaction and connection). */
   eventConcurrency: number;
-  /** Events nobody listens to marked processed per statement. */
-  skipBatchSize: number;
+  /** Pending events looked at (oldest first) for ones nobody listens to, per statement. */
+  skipWindow: number;
   /** Events at this depth (this many automation runs led to them) no longer run automations. */
   maxDepth: number;
   /**
@@ -60,7 +60,7 @@ export function engineConfig(config: Pick<AppConfig, 'worker' | 'allowPrivateUrl
     enabled: config.worker.enabled,
     pollMs: config.worker.pollMs,
     batchSize: 100,
-    skipBatchSize: 1_000,
+    skipWindow: 1_000,
     eventConcurrency: 4,
     maxDepth: MAX_DEPTH,
     chainBudget: config.worker.chainBudget ?? 100,

@@ -79,8 +79,8 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Events nobody listens to in one statement, then one batch of the others in one transaction. */
   async processEvents(): Promise<boolean> {
-    const skipped = await this.unwatched.markProcessed(this.config.skipBatchSize);
-    return (await this.processBatch()) || skipped >= this.config.skipBatchSize;
+    const skipped = await this.unwatched.markProcessed(this.config.skipWindow);
+    return (await this.processBatch()) || skipped > 0;
   }
 
   /** One batch of events in one transaction; returns whether it found any (more may wait). */

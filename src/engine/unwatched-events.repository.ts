@@ -12,14 +12,20 @@ export class UnwatchedEventsRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Marks up to `limit` pending unwatched events processed; returns how many. Rows another worker holds are
-   * skipped. Taking one out of its lead's order is harmless: nothing observable happens for it.
+   * Marks the unwatched ones among the `window` oldest pending events (per workspace, by the pending-events
+   * index) processed; returns how many. Looking at a bounded window keeps each call cheap however long the
+   * backlog of watched events ahead; what it does not reach is claimed and handled (as a no-op) by the worker.
+   * Rows another worker holds are skipped. Taking one out of its lead's order is harmless: nothing observable
+   * happens for it.
    */
-  async markProcessed(limit: number): Promise<number> {
+  async markProcessed(window: number): Promise<number> {
     const [, count] = (await this.db.query(
       `UPDATE domain_events SET processed_at = now(), attempts = attempts + 1
         WHERE id IN (
-          SELECT d.id FROM domain_events d
+          SELECT d.id
+            FROM (SELECT id FROM domain_events WHERE processed_at IS NULL
+                   ORDER BY workspace_id, id LIMIT $1) head
+            JOIN domain_events d ON d.id = head.id
            WHERE d.processed_at IS NULL
              AND NOT EXISTS (
                SELECT 1 FROM automations a
@@ -29,9 +35,8 @@ export class UnwatchedEventsRepository {
                SELECT 1 FROM integrations i
                 WHERE i.workspace_id = d.workspace_id AND i.type = 'webhook' AND i.is_active
                   AND i.config->'event_types' ? d.type AND i.created_at <= d.created_at)
-           LIMIT $1
-             FOR UPDATE SKIP LOCKED)`,
-      [limit],
+             FOR UPDATE OF d SKIP LOCKED)`,
+      [window],
     )) as [unknown, number];
     return count;
   }
