@@ -1,7 +1,10 @@
 // The attacker of `npm run bench:abuse`, forked so that building megabyte bodies and holding hundreds of sockets
-// does not share an event loop with the victim's measurements. Receives {cls, port, key, slug} over IPC, sets its
-// class up, answers 'ready', attacks until told 'stop', cleans up and answers its counts. Only 127.0.0.1.
+// does not share an event loop with the victim's measurements. Receives {cls, port, key, slug, address} over IPC,
+// sets its class up, answers 'ready', attacks until told 'stop', cleans up and answers its counts. Connects to
+// 127.0.0.1 from its own loopback address (`address`, 127.0.0.2 by default), as an attacker on another machine
+// would: per-address budgets and caps then tell it from the victim (127.0.0.1).
 import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { createServer, Socket } from 'node:net';
 
 const counts = { requests: 0, errors: 0, statuses: {} };
@@ -9,30 +12,57 @@ let running = true;
 /** Aborts whatever is in flight when the class ends: the attacker's answers do not matter. */
 const stopAll = new AbortController();
 const cleanups = [];
+/** Keep-alive connections, like fetch's; bound to the attacker's own address through each request's localAddress. */
+const agent = new Agent({ keepAlive: true });
 
 function count(status) {
   counts.requests++;
   counts.statuses[status] = (counts.statuses[status] ?? 0) + 1;
 }
 
-async function call(c, method, path, { key = c.key, body, raw } = {}) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${c.port}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-      signal: AbortSignal.any([stopAll.signal, AbortSignal.timeout(15_000)]),
-    });
-    count(res.status);
-    const text = await res.text();
-    return {
-      status: res.status,
-      json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined,
+/** One request from the attacker's address; its answer is read and dropped (only the status counts). */
+function call(c, method, path, { key = c.key, body, raw } = {}) {
+  const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
+  return new Promise((resolve) => {
+    const fail = () => {
+      counts.errors++;
+      resolve({ status: 0 });
     };
-  } catch {
-    counts.errors++;
-    return { status: 0 };
-  }
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: c.port,
+        localAddress: c.address,
+        agent,
+        method,
+        path,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }),
+        },
+        signal: AbortSignal.any([stopAll.signal, AbortSignal.timeout(15_000)]),
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('error', fail);
+        res.on('end', () => {
+          count(res.statusCode);
+          const text = Buffer.concat(chunks).toString();
+          let json;
+          try {
+            json = text && res.headers['content-type']?.includes('json') ? JSON.parse(text) : undefined;
+          } catch {
+            /* not JSON after all */
+          }
+          resolve({ status: res.statusCode, json });
+        });
+      },
+    );
+    req.on('error', fail);
+    req.end(payload);
+  });
 }
 
 /** `n` loops doing `work` until stopped. */
@@ -158,7 +188,7 @@ const CLASSES = {
           setTimeout(() => open(i), 200);
         }
       });
-      s.connect(c.port, '127.0.0.1', () => {
+      s.connect({ port: c.port, host: '127.0.0.1', localAddress: c.address }, () => {
         s.write(first);
         s.drip = setInterval(() => s.write(i % 2 ? ' ' : 'a'), 5_000);
       });

@@ -1,9 +1,12 @@
-// npm run bench:abuse [-- --seconds 20 --classes "random-key flood,slow connections" --grace 10 --record]
+// npm run bench:abuse [-- --seconds 20 --classes "random-key flood,slow connections" --grace 10 --record
+//                        --attacker-address 127.0.0.2]
 // One tenant attacks, another measures: a victim workspace makes steady requests (list, create, inbound, and a
 // lead.created automation whose webhook goes to a local receiver) while an attacker workspace runs each class of
 // issue 11 in turn. Prints the victim's p50/p99 and its automation→webhook delay per class next to the baseline.
-// Only 127.0.0.1; bounded in time (--seconds per class, then at most --grace for late webhooks and 60 s for the
-// worker to drain). --record writes the table into docs/reliability.md. Not part of npm test.
+// Only loopback: the server and the victim on 127.0.0.1, the attacker connecting from --attacker-address (default
+// 127.0.0.2: all of 127.0.0.0/8 is loopback on Linux; on macOS add an alias first, or pass 127.0.0.1 to attack
+// from the victim's own address). Bounded in time (--seconds per class, then at most --grace for late webhooks and
+// 60 s for the worker to drain). --record writes the table into docs/reliability.md. Not part of npm test.
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,6 +29,7 @@ const CLASSES = [
 ];
 const SECONDS = Number(arg('seconds', 20));
 const GRACE = Number(arg('grace', 10));
+const ATTACKER_ADDRESS = arg('attacker-address', '127.0.0.2');
 const chosen = arg('classes', CLASSES.join(','))
   .split(',')
   .map((c) => c.trim());
@@ -110,7 +114,12 @@ async function main() {
     server = await startServer(db.env);
     log(`LeadHub abuse benchmark on ${db.label}, ${SECONDS} s per class; server log: ${server.out}`);
     const victim = new Victim(server.port, await tenant(db.env, 'victim'), GRACE);
-    const attacker = { port: server.port, key: await tenant(db.env, 'attacker'), slug: 'attacker' };
+    const attacker = {
+      port: server.port,
+      key: await tenant(db.env, 'attacker'),
+      slug: 'attacker',
+      address: ATTACKER_ADDRESS,
+    };
     const hook = await victim.receiver();
     const probe = await victim.request('POST', '/api/v1/automations', {
       name: 'probe webhook',
@@ -145,7 +154,7 @@ async function main() {
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const section =
       `Run ${when} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${db.label}, ` +
-      `${SECONDS} s per class. Victim: ${Object.entries(RATES)
+      `${SECONDS} s per class, attacker from ${ATTACKER_ADDRESS}. Victim: ${Object.entries(RATES)
         .map(([k, v]) => `${k} ${v}/s`)
         .join(', ')} (open loop).\n\n` +
       `${table(rows, base)}\n\n${verdict(rows, base)}\n`;

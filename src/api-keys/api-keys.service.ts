@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { Workspace } from '../workspaces/workspace.entity';
 import { ApiKey } from './api-key.entity';
 import { displayPrefix, generateApiKey, hashApiKey, KEY_PATTERN } from './api-key.token';
+import { KnownKeyHashes } from './known-key-hashes';
 
 export const DEFAULT_RATE_LIMIT = 1000;
 const LAST_USED_FLUSH_MS = 15_000;
@@ -65,6 +66,15 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    * bounded, short-lived (a key created a moment ago works within the TTL).
    */
   private readonly misses: LRUCache<string, true>;
+  /** Which keys exist at all: lets a throttled address's random keys be refused without a query each. */
+  private readonly known = new KnownKeyHashes(async (since) => {
+    const [row] = (await this.keys.query(
+      `SELECT now() AS at, array(SELECT left(key_hash, 16) FROM api_keys
+                                 WHERE $1::timestamptz IS NULL OR created_at > $1) AS prefixes`,
+      [since],
+    )) as { at: Date; prefixes: string[] }[];
+    return row;
+  });
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -107,6 +117,19 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   cached(token: string): boolean {
     if (!KEY_PATTERN.test(token) || token.length > 128) return false;
     return !!this.cache.get(hashApiKey(token))?.principal;
+  }
+
+  /**
+   * Whether this token may be a valid key, answered without a query per token (the in-memory set of existing key
+   * hashes, reloaded at most once a second when asked about an unknown one): false only for tokens that are
+   * malformed, known misses, or match no key that existed when asked. For callers that must not spend a lookup on
+   * every random token (a throttled address), yet must never refuse a valid key.
+   */
+  async mayBeKey(token: string): Promise<boolean> {
+    if (!KEY_PATTERN.test(token) || token.length > 128) return false;
+    const hash = hashApiKey(token);
+    if (this.misses.has(hash)) return false;
+    return this.cache.has(hash) || this.known.mayExist(hash);
   }
 
   private async lookup(hash: string): Promise<Principal | null> {
@@ -160,6 +183,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
         expiresAt: input.expiresAt ?? null,
       }),
     );
+    this.known.add(key.keyHash);
     return { key, plaintext };
   }
 
@@ -178,6 +202,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       })
       .orIgnore()
       .execute();
+    this.known.add(hashApiKey(plaintext));
     return (result.raw as unknown[]).length > 0;
   }
 

@@ -48,7 +48,7 @@ export class AppConfig {
   };
   metricsToken?: string;
   shutdownTimeoutMs!: number;
-  /** Proxy trust, timeouts, connection cap, unauthenticated budget (src/common/edge/edge-config.ts). */
+  /** Proxy trust, timeouts, connection caps, unauthenticated budget (src/common/edge/edge-config.ts). */
   edge!: EdgeConfig;
   /** CORS for /api/*: `*`, a list of origins, or false. */
   corsOrigins!: CorsOrigins;
@@ -129,7 +129,9 @@ export function loadConfig(
       keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
       socketTimeoutMs: parsed.SOCKET_TIMEOUT_MS,
       maxConnections: parsed.MAX_CONNECTIONS,
+      maxConnectionsPerAddress: parsed.MAX_CONNECTIONS_PER_ADDRESS,
       unauthenticatedPerMinute: parsed.UNAUTHENTICATED_RATE_LIMIT,
+      keylessPerMinute: parsed.KEYLESS_RATE_LIMIT,
     },
     corsOrigins: parseCorsOrigins(parsed.CORS_ORIGINS),
     publicFormLimit: parsed.LEADHUB_PUBLIC_FORM_LIMIT,

@@ -156,8 +156,21 @@ export class Environment {
   @IsOptional()
   @toInt()
   @IsInt()
+  @Min(0)
+  MAX_CONNECTIONS_PER_ADDRESS = DEFAULT_EDGE_CONFIG.maxConnectionsPerAddress;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
   @Min(1)
   UNAUTHENTICATED_RATE_LIMIT = DEFAULT_EDGE_CONFIG.unauthenticatedPerMinute;
+
+  /** Requests to keyless operations per client address and minute, in each instance; 0: no limit. */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(0)
+  KEYLESS_RATE_LIMIT = DEFAULT_EDGE_CONFIG.keylessPerMinute;
 
   /** The automation engine: 0 turns the in-process worker off. */
   @IsOptional()

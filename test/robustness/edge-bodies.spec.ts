@@ -68,6 +68,43 @@ describe('body bounds and custom fields', () => {
     expect(results[6].body.errors.custom_fields[0]).toMatch(/200 keys/);
   });
 
+  it('refuses an over-bound JSON body from its bytes: the huge object is never parsed', async () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const cases: [string, string, string][] = [
+        [HUGE, 'body', 'The body field must not have more than 200 keys.'],
+        [`{"first_name":"x","custom_fields":${HUGE}}`, 'custom_fields', '200 keys'],
+        [`{"a\\"b":{"c":[0,${HUGE}]}}`, 'a"b.c.1', '200 keys'],
+        [`[${'0,'.repeat(1000)}0]`, 'body', '1000 items'],
+        [
+          `{"a":[${Array(60)
+            .fill(`{${manyKeys(199).slice(1, -1)}}`)
+            .join(',')}]}`,
+          'body',
+          '10000 values',
+        ],
+        [`${'['.repeat(40)}${']'.repeat(40)}`, 'body', '32 levels'],
+        // Malformed after the bound: refused by the bound (the parser never runs); before it: the parser's 400.
+        [`${HUGE.slice(0, -1)},"x":`, 'body', '200 keys'],
+      ];
+      for (const [body, field, message] of cases) {
+        const res = await raw('POST', '/api/v1/leads', body);
+        expect(res.status).toBe(422);
+        expect(Object.keys(res.body.errors)).toEqual([field]);
+        expect(res.body.errors[field][0]).toContain(message);
+      }
+      expect((await raw('POST', '/api/v1/leads', `{"first_name":"x",${manyKeys(10).slice(1)}`)).status).toBe(
+        422, // within bounds: parsed, then refused by validation (unknown fields)
+      );
+      expect((await raw('POST', '/api/v1/leads', '{"first_name":"x",')).status).toBe(400);
+      // JSON.parse only ever saw small texts (the error bodies, the in-bounds requests), never a refused body.
+      const longest = Math.max(0, ...parse.mock.calls.map(([text]) => String(text).length));
+      expect(longest).toBeLessThan(10_000);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('bounds arrays and objects inside automation actions and form fields', async () => {
     const actions = await raw(
       'POST',

@@ -1,7 +1,10 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Repository } from 'typeorm';
 import { ApiKey } from '../../src/api-keys/api-key.entity';
+import { hashApiKey } from '../../src/api-keys/api-key.token';
+import { ApiKeysService } from '../../src/api-keys/api-keys.service';
 import { TestApp } from '../support/test-app';
 
 /** Issue 11, items 8, 15, 16: the request gate decides before the body is read (auth, rate limits, headers). */
@@ -23,16 +26,26 @@ describe('the request gate', () => {
   it('401s a 900 KB body without reading it, and closes the connection', async () => {
     // Another address than the throttling test's, so the two budgets stay apart.
     const headers = { 'X-Forwarded-For': '198.51.100.1' };
+    // What the server read from each connection, when it closed.
+    const read: number[] = [];
+    const server = t.app.getHttpServer();
+    const onConnection = (s: Socket) => s.once('close', () => read.push(s.bytesRead));
+    server.on('connection', onConnection);
     for (const k of [undefined, randomKey()]) {
       const res = await t.call('POST', '/api/v1/leads', {
         key: k,
         headers,
         raw: { body: badJson(900_000), type: 'application/json' },
+        direct: true,
       });
       expect(res.status).toBe(401); // not 400: the JSON was never parsed
       expect(res.body.code).toBe('UNAUTHORIZED');
       expect(res.headers.connection).toBe('close');
     }
+    while (read.length < 2) await new Promise((r) => setTimeout(r, 20));
+    server.off('connection', onConnection);
+    // Read: the head and what was in flight before the answer (~64–200 KB of socket buffers here), never the body.
+    for (const bytes of read) expect(bytes).toBeLessThan(900_000);
   });
 
   it('throttles requests without a valid key per address (429), without a lookup, sparing valid keys', async () => {
@@ -60,6 +73,41 @@ describe('the request gate', () => {
     // Public operations are not part of the budget; other addresses have their own.
     expect((await t.get('/api/v1/health', { headers, direct: true })).status).toBe(200);
     expect((await t.get('/api/v1/tags', { key: randomKey() })).status).toBe(401);
+  });
+
+  it('serves every valid key from a throttled address, even one it has never seen, and no random key', async () => {
+    const headers = { 'X-Forwarded-For': '198.51.100.10' };
+    const ws = await t.workspace('gate-shared');
+    // Created by this instance (never used), and one written by another process (the CLI, another instance).
+    const fresh = await ws.key(['*']);
+    const elsewhere = `lh_${randomBytes(24).toString('hex').slice(0, 40)}`;
+    await t.sql(
+      `INSERT INTO api_keys (workspace_id, name, key_hash, prefix, scopes, rate_limit)
+       VALUES ($1, 'elsewhere', $2, $3, '{*}', 100)`,
+      [ws.id, hashApiKey(elsewhere), elsewhere.slice(0, 10)],
+    );
+    for (let i = 0; i < 6; i++) await t.get('/api/v1/tags', { key: randomKey(), headers, direct: true });
+    expect((await t.get('/api/v1/tags', { key: randomKey(), headers, direct: true })).status).toBe(429);
+    expect((await t.get('/api/v1/tags', { key: fresh, headers, direct: true })).status).toBe(200);
+    expect((await t.get('/api/v1/tags', { key: elsewhere, headers, direct: true })).status).toBe(200);
+    // Random keys in numbers: refused without a lookup each (the set of existing keys is reloaded, coalesced).
+    const repo = t.app.get<Repository<ApiKey>>(getRepositoryToken(ApiKey));
+    const queries = jest.spyOn(repo, 'query');
+    const before = lookups.mock.calls.length;
+    const flood = await Promise.all(
+      Array.from({ length: 30 }, () => t.get('/api/v1/tags', { key: randomKey(), headers, direct: true })),
+    );
+    expect(flood.map((r) => r.status)).toEqual(Array(30).fill(429));
+    expect(lookups.mock.calls.length).toBe(before);
+    expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
+    queries.mockRestore();
+    // Revocation still holds at once, from that address too.
+    const [row] = await t.sql<{ id: number }>('SELECT id FROM api_keys WHERE key_hash = $1', [
+      hashApiKey(fresh),
+    ]);
+    await t.app.get(ApiKeysService).revoke(row.id);
+    expect((await t.get('/api/v1/tags', { key: fresh, headers, direct: true })).status).toBe(429);
+    expect((await t.get('/api/v1/tags', { key: fresh, direct: true })).status).toBe(401);
   });
 
   it('caches unknown keys: the same bad key costs one lookup', async () => {

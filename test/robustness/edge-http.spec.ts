@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { TestApp } from '../support/test-app';
 
-/** Issue 11, items 7 and 11: slow clients are cut; Host and X-Forwarded-* are checked. */
+/** Issue 11, items 7 and 11: slow clients are cut, no address takes every connection; Host and X-Forwarded-* are
+ * checked. */
 
 /** Resolves when the server closes the socket, with what it sent; the test's timeout is the deadline. */
 function closed(socket: Socket): Promise<string> {
@@ -76,6 +77,47 @@ describe('slow clients and the connection cap', () => {
     expect(sockets.filter((s) => !s.destroyed).length).toBeLessThanOrEqual(20);
     const held = sockets;
     held.forEach((s) => s.destroy());
+  });
+});
+
+describe('connections per address', () => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ edge: { maxConnections: 20, maxConnectionsPerAddress: 5 } });
+    port = await t.port();
+  });
+  afterAll(() => t.close());
+
+  /** A connection from another loopback address (127.0.0.0/8 is all loopback on Linux): another client. */
+  async function openFrom(localAddress: string): Promise<Socket> {
+    const s = connect({ port, host: '127.0.0.1', localAddress });
+    s.on('error', () => undefined);
+    await new Promise((r) => s.once('connect', r));
+    return s;
+  }
+
+  it('one address cannot take every connection: over its cap it is dropped, others still get in', async () => {
+    const attacker = await Promise.all(Array.from({ length: 12 }, () => openFrom('127.0.0.2')));
+    const dropped = attacker.map((s) => closed(s));
+    let count = 0;
+    dropped.forEach((p) => void p.then(() => count++));
+    while (count < 7) await new Promise((r) => setTimeout(r, 20));
+    expect(attacker.filter((s) => !s.destroyed)).toHaveLength(5);
+    // Another address has its own share, and is answered while the first holds its five.
+    const other = await openFrom('127.0.0.3');
+    const answer = closed(other);
+    other.write('GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(await answer).toMatch(/^HTTP\/1\.1 200/);
+    // A slot the first address gives back is its own again.
+    attacker.find((s) => !s.destroyed)!.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await openFrom('127.0.0.2');
+    const reply = closed(again);
+    again.write('GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(await reply).toMatch(/^HTTP\/1\.1 200/);
+    attacker.forEach((s) => s.destroy());
   });
 });
 

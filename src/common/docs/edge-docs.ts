@@ -30,9 +30,28 @@ const INVALID_HOST = (() => {
   };
 })();
 
+// Keyless operations are bounded per client address (KEYLESS_RATE_LIMIT, src/common/edge/keyless-budget.ts).
+const KEYLESS_429 = (() => {
+  const r = errorResponseObject(429);
+  return {
+    description:
+      'Too many requests from this client address (KEYLESS_RATE_LIMIT per minute); see Retry-After.',
+    content: {
+      'application/json': {
+        ...r.content['application/json'],
+        example: {
+          status: 'error',
+          message: 'Too many requests from this address; try again later.',
+          code: 'RATE_LIMITED',
+        },
+      },
+    },
+  };
+})();
+
 /**
  * What the request edge guarantees, stated in the document (called first by finalize in openapi.ts, which also
- * puts the Cache-Control header on every response): the body bounds (`maxProperties`/`maxItems` on every request
+ * puts the Cache-Control header on every response): the body bounds, 429 on keyless operations (a per-address budget) (`maxProperties`/`maxItems` on every request
  * schema without a tighter one), 400 for an invalid Host on operations that build links, and write-implies-read
  * on write scopes.
  */
@@ -43,6 +62,7 @@ export function documentEdge(doc: Json): void {
     for (const op of Object.values<Json>(item)) {
       for (const media of Object.values<Json>(op.requestBody?.content ?? {}))
         boundSchema(doc, media.schema, bounded);
+      if (Array.isArray(op.security) && !op.security.length) op.responses['429'] ??= KEYLESS_429;
       if (op.parameters?.some((p: Json) => p.in === 'query' && p.name === 'page'))
         op.responses['400'] ??= INVALID_HOST;
       const scopes: string[] = op['x-required-scopes'] ?? [];

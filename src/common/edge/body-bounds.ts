@@ -1,7 +1,8 @@
 import { ApiException } from '../errors/api.exception';
 
 /**
- * Bounds on the shape of every JSON body, checked right after parsing and before any transformation:
+ * Bounds on the shape of every body. JSON bodies are checked on their raw bytes before parsing (json-shape-scan.ts);
+ * every parsed body (form posts too) again right after parsing and before any transformation:
  * class-transformer's work grows with the square of an object's key count (110,000 keys held the event loop for
  * ~20 s), so such bodies are refused up front by one linear walk. Documented in the OpenAPI document as
  * `maxProperties` / `maxItems` on every request schema that states no tighter bound.
@@ -32,28 +33,20 @@ export function bodyBoundsProblem(body: unknown): ApiException | undefined {
   while (stack.length) {
     const node = stack.pop()!;
     const v = node.value;
-    if (node.depth > BODY_BOUNDS.maxDepth)
-      return ApiException.field(
-        'body',
-        `The request body is nested more than ${BODY_BOUNDS.maxDepth} levels deep.`,
-      );
+    if (node.depth > BODY_BOUNDS.maxDepth) return tooDeep();
     if (Array.isArray(v)) {
-      if (v.length > BODY_BOUNDS.maxItems) return tooMany(node, `${BODY_BOUNDS.maxItems} items`);
+      if (v.length > BODY_BOUNDS.maxItems) return tooManyIn(pathOf(node), BODY_BOUNDS.maxItems, 'items');
       values += v.length;
       for (let i = 0; i < v.length; i++) push(v[i], node, String(i));
     } else {
       let n = 0;
       for (const _key in v) {
-        if (++n > BODY_BOUNDS.maxKeys) return tooMany(node, `${BODY_BOUNDS.maxKeys} keys`);
+        if (++n > BODY_BOUNDS.maxKeys) return tooManyIn(pathOf(node), BODY_BOUNDS.maxKeys, 'keys');
       }
       values += n;
       for (const key in v) push((v as Record<string, unknown>)[key], node, key);
     }
-    if (values > BODY_BOUNDS.maxValues)
-      return ApiException.field(
-        'body',
-        `The request body must not contain more than ${BODY_BOUNDS.maxValues} values in all.`,
-      );
+    if (values > BODY_BOUNDS.maxValues) return tooManyValues();
   }
   return undefined;
 
@@ -63,9 +56,24 @@ export function bodyBoundsProblem(body: unknown): ApiException | undefined {
   }
 }
 
-function tooMany(node: Node, bound: string): ApiException {
-  const field = pathOf(node) || 'body';
-  return ApiException.field(field, `The ${field} field must not have more than ${bound}.`);
+/** The 422s of the bounds, shared with the raw-byte scan (json-shape-scan.ts) so both name fields alike. */
+export function tooManyIn(path: string, bound: number, unit: 'items' | 'keys'): ApiException {
+  const field = path || 'body';
+  return ApiException.field(field, `The ${field} field must not have more than ${bound} ${unit}.`);
+}
+
+export function tooDeep(): ApiException {
+  return ApiException.field(
+    'body',
+    `The request body is nested more than ${BODY_BOUNDS.maxDepth} levels deep.`,
+  );
+}
+
+export function tooManyValues(): ApiException {
+  return ApiException.field(
+    'body',
+    `The request body must not contain more than ${BODY_BOUNDS.maxValues} values in all.`,
+  );
 }
 
 /** The dotted path of a node, built only when reported (keys may be long: each is cut to 64 characters). */

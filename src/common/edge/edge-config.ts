@@ -1,5 +1,5 @@
 /**
- * What the HTTP edge enforces before a request reaches a controller: proxy trust, connection timeouts and cap,
+ * What the HTTP edge enforces before a request reaches a controller: proxy trust, connection timeouts and caps (in all and per address),
  * and the per-address budget of requests without a valid key. Loaded from the environment (src/config/config.ts);
  * tests pass their own.
  */
@@ -16,8 +16,12 @@ export interface EdgeConfig {
   socketTimeoutMs: number;
   /** Connections beyond this many are refused (closed at once). */
   maxConnections: number;
+  /** Connections from one remote address beyond this many are refused (closed at once); 0: no per-address cap. */
+  maxConnectionsPerAddress: number;
   /** Requests to authenticated routes without a valid key, per client address and minute; more get 429. */
   unauthenticatedPerMinute: number;
+  /** Requests to keyless operations (health, public forms, receivers) per client address and minute; 0: no limit. */
+  keylessPerMinute: number;
 }
 
 export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
@@ -27,7 +31,9 @@ export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
   keepAliveTimeoutMs: 72_000,
   socketTimeoutMs: 60_000,
   maxConnections: 1024,
+  maxConnectionsPerAddress: 256,
   unauthenticatedPerMinute: 120,
+  keylessPerMinute: 1200,
 };
 
 /** TRUST_PROXY as Fastify understands it: `true`/`false`, a number of hops, or addresses and CIDRs. */

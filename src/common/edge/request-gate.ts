@@ -4,6 +4,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ApiKeysService } from '../../api-keys/api-keys.service';
 import type { Principal } from '../auth/principal';
 import { ApiException } from '../errors/api.exception';
+import { KeylessBudget } from './keyless-budget';
 import type { WindowRecord } from '../throttling/window-record';
 
 export const RATE_WINDOW_MS = 60 * 60 * 1000;
@@ -30,11 +31,16 @@ export class RequestGate {
   /** Addresses over their budget of failed attempts, until the end of that window (checked before any lookup). */
   private readonly blocked = new LRUCache<string, number>({ max: 10_000 });
 
+  private readonly keyless: KeylessBudget;
+
   constructor(
     private readonly keys: ApiKeysService,
     private readonly storage: ThrottlerStorage,
     private readonly unauthenticatedPerMinute: number,
-  ) {}
+    keylessPerMinute = 0,
+  ) {
+    this.keyless = new KeylessBudget(keylessPerMinute);
+  }
 
   async onRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     // The matched route decides (a percent-encoded path still reaches its route); unmatched ones go by the path.
@@ -45,13 +51,16 @@ export class RequestGate {
     // CORS preflights carry no credentials by design; whatever answers them does so without a key.
     if (req.method === 'OPTIONS') return;
     const config = req.routeOptions?.config as unknown as Record<string, unknown> | undefined;
-    if (config?.[PUBLIC_ROUTE]) return;
+    if (config?.[PUBLIC_ROUTE]) return this.spendKeyless(req, reply);
     const token = bearerToken(req.headers.authorization);
     if (!token) {
       if (!routed) return; // an unknown route: a 404, whoever asks
       return this.refuse(req, reply);
     }
-    if (this.isBlocked(req.ip) && !this.keys.cached(token)) return this.refuse(req, reply);
+    // A throttled address still reaches its valid keys (a tenant may share its address with an attacker: NAT, a
+    // proxy), but its random tokens are refused without a query each.
+    if (this.blockedUntil(req.ip) && !this.keys.cached(token) && !(await this.keys.mayBeKey(token)))
+      return this.refuse(req, reply);
     const principal = await this.keys.authenticate(token);
     if (!principal) return routed ? this.refuse(req, reply) : void (await this.countFailure(req.ip));
     (req as FastifyRequest & { user?: Principal }).user = principal;
@@ -80,11 +89,22 @@ export class RequestGate {
     }
   }
 
+  /** Keyless operations cost no lookup, but a flood of them from one address is refused before any work. */
+  private spendKeyless(req: FastifyRequest, reply: FastifyReply): void {
+    const until = this.keyless.spend(req.ip);
+    if (until === undefined) return;
+    if (hasBody(req)) reply.header('Connection', 'close');
+    reply.header('Retry-After', String(Math.max(1, Math.ceil((until - Date.now()) / 1000))));
+    throw new ApiException('RATE_LIMITED', 'Too many requests from this address; try again later.');
+  }
+
   /** 401 (or 429 once the address has spent its budget); the body, if any, is never read. */
   private async refuse(req: FastifyRequest, reply: FastifyReply): Promise<never> {
     // Without this the connection would stay open to drain a body nobody wants.
     if (hasBody(req)) reply.header('Connection', 'close');
-    const rec = await this.countFailure(req.ip);
+    // An address known to be over its budget is not counted again: no round trip to the shared counter.
+    const until = this.blockedUntil(req.ip);
+    const rec = until ? { isBlocked: true, resetAt: until } : await this.countFailure(req.ip);
     if (rec.isBlocked) {
       reply.header('Retry-After', String(Math.max(1, Math.ceil((rec.resetAt - Date.now()) / 1000))));
       throw new ApiException(
@@ -113,9 +133,10 @@ export class RequestGate {
     return rec;
   }
 
-  private isBlocked(ip: string): boolean {
+  /** End of the address's spent window (ms), or undefined while it has budget left. */
+  private blockedUntil(ip: string): number | undefined {
     const until = this.blocked.get(ip);
-    return until !== undefined && until > Date.now();
+    return until !== undefined && until > Date.now() ? until : undefined;
   }
 }
 
