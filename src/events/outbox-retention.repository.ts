@@ -12,11 +12,12 @@ export class OutboxRetentionRepository {
    */
   async pruneProcessed(hours: number, limit: number): Promise<number> {
     const [, count] = (await this.db.query(
-      `DELETE FROM domain_events WHERE id IN (
+      // = ANY(ARRAY(…)), not IN (…): the planner may hash-join an IN against a scan of the whole table.
+      `DELETE FROM domain_events WHERE id = ANY(ARRAY(
          SELECT id FROM domain_events
           WHERE processed_at IS NOT NULL AND processed_at < now() - make_interval(hours => $1::int)
           LIMIT $2
-            FOR UPDATE SKIP LOCKED)`,
+            FOR UPDATE SKIP LOCKED))`,
       [hours, limit],
     )) as [unknown, number];
     return count;
