@@ -87,11 +87,14 @@ function verdict(rows, drainSeconds) {
   const last = rows.at(-1);
   const fifth = rows[4];
   const p99 = Math.max(...rows.map((r) => r.p99));
+  const oldest = Math.max(...rows.map((r) => r.age));
   const rssOk = !fifth || rows.slice(5).every((r) => Math.abs(r.rss / fifth.rss - 1) <= 0.1);
   const mark = (ok) => (ok ? 'met' : '**missed**');
   return [
     `- last minute's throughput ≥ 80% of the second's: ${fmt((100 * last.rps) / second.rps)}% — ${mark(last.rps >= 0.8 * second.rps)}`,
     `- p99 ≤ 250 ms in every minute: worst ${fmt(p99)} ms — ${mark(p99 <= 250)}`,
+    // Sampled once a minute: the oldest pending event's age stands for "never more than 10 s of ingestion".
+    `- unprocessed events never more than 10 s behind (oldest pending event's age at each sample): worst ${fmt(oldest)} s — ${mark(oldest <= 10)}`,
     `- unprocessed events drain within 5 s after the load stops: ${drainSeconds === undefined ? '> 60 s' : `${fmt(drainSeconds, 1)} s`} — ${mark(drainSeconds !== undefined && drainSeconds <= 5)}`,
     `- server RSS within ±10% of its 5-minute value: ${fifth ? mark(rssOk) : 'run too short to tell'}`,
   ].join('\n');
@@ -158,7 +161,7 @@ async function main() {
     client.hook.close();
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const section =
-      `## Soak: ${MINUTES} minutes on ${db.label}\n\n` +
+      `## Soak: ${MINUTES} minute${MINUTES === 1 ? '' : 's'} on ${db.label}\n\n` +
       `Run ${when} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${db.label}; ` +
       `${CONNECTIONS} closed-loop connections from a forked process (mix: ${client.mix()}); one \`lead.created → add_tag\` ` +
       `automation and one \`lead.status_changed → send_webhook\` automation to a local receiver. Per minute ` +
