@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module';
@@ -19,6 +21,7 @@ import { StrictQueryInterceptor } from './common/validation/strict-query.interce
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
+import { TypeOrmTransactions } from './database/transactions';
 import { EngineModule } from './engine/engine.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { EventsModule } from './events/events.module';
@@ -74,6 +77,11 @@ export class AppModule {
           ...dataSourceOptions({ url: o.databaseUrl, queryTimeoutMs: o.config.queryTimeoutMs }),
           retryAttempts: 2,
           retryDelay: 1000,
+        }),
+        // Ambient transactions: `@Transactional()` service methods, repositories read `txHost.tx`.
+        ClsModule.forRoot({
+          global: true,
+          plugins: [new ClsPluginTransactional({ adapter: new TypeOrmTransactions() })],
         }),
         PassportModule,
         ThrottlerModule.forRootAsync({

@@ -3,6 +3,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { UsersModule } from '../users/users.module';
 import { AdminGuard } from './admin.guard';
+import { AdminRepository } from './admin.repository';
 import { AdminAuthController } from './auth.controller';
 import { AdminIntegrationsController } from './integrations.controller';
 import { AdminKeysController } from './keys.controller';
@@ -25,7 +26,7 @@ import { AdminUsersController } from './users.controller';
     AdminIntegrationsController,
     AdminFallbackController,
   ],
-  providers: [AdminSessionService, AdminSetupService, SignInService, AdminGuard],
+  providers: [AdminSessionService, AdminSetupService, SignInService, AdminGuard, AdminRepository],
   exports: [AdminSetupService],
 })
 export class AdminModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { AdminRepository } from './admin.repository';
 import { newToken } from './csrf';
 
 /** A session ends after this long without a request… */
@@ -28,19 +28,12 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 @Injectable()
 export class AdminSessionService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly admin: AdminRepository) {}
 
   async create(userId: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.db.query(
-      `DELETE FROM admin_sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1 * interval '1 millisecond'`,
-      [SESSION_IDLE_MS],
-    );
-    await this.db.query(
-      `INSERT INTO admin_sessions (token_hash, user_id, csrf_token, expires_at)
-       VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond')`,
-      [sha256(token), userId, newToken(), SESSION_ABSOLUTE_MS],
-    );
+    await this.admin.purgeStaleSessions(SESSION_IDLE_MS);
+    await this.admin.insertSession(sha256(token), userId, newToken(), SESSION_ABSOLUTE_MS);
     return token;
   }
 
@@ -48,31 +41,21 @@ export class AdminSessionService {
   async resolve(token: string | undefined): Promise<AdminSession | null> {
     if (!token || token.length > 100) return null;
     const hash = sha256(token);
-    const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT s.csrf_token, s.last_seen_at, u.id AS user_id, u.name, u.email, u.workspace_id, w.slug
-         FROM admin_sessions s
-         JOIN users u ON u.id = s.user_id AND u.role = 'admin' AND u.is_active
-         JOIN workspaces w ON w.id = u.workspace_id
-        WHERE s.token_hash = $1 AND s.expires_at > now()
-          AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
-      [hash, SESSION_IDLE_MS],
-    );
-    const r = rows[0];
+    const r = await this.admin.findLiveSession(hash, SESSION_IDLE_MS);
     if (!r) return null;
-    if (Date.now() - new Date(r.last_seen_at as string).getTime() > TOUCH_EVERY_MS)
-      await this.db.query(`UPDATE admin_sessions SET last_seen_at = now() WHERE token_hash = $1`, [hash]);
+    if (Date.now() - new Date(r.last_seen_at).getTime() > TOUCH_EVERY_MS) await this.admin.touchSession(hash);
     return {
       tokenHash: hash,
-      csrf: r.csrf_token as string,
-      userId: r.user_id as number,
-      name: r.name as string,
-      email: r.email as string,
-      workspaceId: r.workspace_id as number,
-      workspaceSlug: r.slug as string,
+      csrf: r.csrf_token,
+      userId: r.user_id,
+      name: r.name,
+      email: r.email,
+      workspaceId: r.workspace_id,
+      workspaceSlug: r.slug,
     };
   }
 
   async destroy(tokenHash: string): Promise<void> {
-    await this.db.query(`DELETE FROM admin_sessions WHERE token_hash = $1`, [tokenHash]);
+    await this.admin.deleteSession(tokenHash);
   }
 }

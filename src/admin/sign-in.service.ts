@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
+import { AdminRepository } from './admin.repository';
 import type { WindowRecord } from '../common/throttling/window-record';
 
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
@@ -25,7 +25,7 @@ export class SignInService implements OnModuleInit {
   private dummyHash = '';
 
   constructor(
-    private readonly db: DataSource,
+    private readonly admin: AdminRepository,
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
   ) {}
 
@@ -45,12 +45,7 @@ export class SignInService implements OnModuleInit {
       return { ok: false, throttled: true, retryAfterS: Math.max(1, Math.ceil((until - Date.now()) / 1000)) };
     }
     // The same email may be an admin in several workspaces; the first whose password matches signs in.
-    const candidates: Array<{ id: number; password_hash: string | null }> = await this.db.query(
-      `SELECT id, password_hash FROM users
-        WHERE lower(email) = $1 AND role = 'admin' AND is_active AND password_hash IS NOT NULL
-        ORDER BY id LIMIT 5`,
-      [account],
-    );
+    const candidates = await this.admin.signInCandidates(account);
     if (!candidates.length) {
       await verify(this.dummyHash, password).catch(() => false);
       return { ok: false, throttled: false };

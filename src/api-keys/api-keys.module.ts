@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
-import { ApiKey } from './api-key.entity';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { BootstrapService } from './bootstrap.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), WorkspacesModule],
-  providers: [ApiKeysService, BootstrapService],
+  imports: [WorkspacesModule],
+  providers: [ApiKeysService, BootstrapService, ApiKeysRepository],
   exports: [ApiKeysService, BootstrapService],
 })
 export class ApiKeysModule {}

@@ -1,12 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal';
 import { ALL_SCOPES, isKnownScope, WILDCARD_SCOPE } from '../common/auth/scopes';
 import { AppConfig } from '../config/app-config';
 import { Workspace } from '../workspaces/workspace.entity';
-import { ApiKey } from './api-key.entity';
+import type { ApiKey } from './api-key.entity';
+import { ApiKeysRepository } from './api-keys.repository';
 import { displayPrefix, generateApiKey, hashApiKey, KEY_PATTERN } from './api-key.token';
 import { KnownKeyHashes } from './known-key-hashes';
 
@@ -67,19 +66,12 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    */
   private readonly misses: LRUCache<string, true>;
   /** Which keys exist at all: lets a throttled address's random keys be refused without a query each. */
-  private readonly known = new KnownKeyHashes(async (since) => {
-    const [row] = (await this.keys.query(
-      `SELECT now() AS at, array(SELECT left(key_hash, 16) FROM api_keys
-                                 WHERE $1::timestamptz IS NULL OR created_at > $1) AS prefixes`,
-      [since],
-    )) as { at: Date; prefixes: string[] }[];
-    return row;
-  });
+  private readonly known = new KnownKeyHashes((since) => this.keys.hashPrefixesSince(since));
   private readonly lastUsed = new Map<number, Date>();
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeysRepository,
     @Optional() config?: AppConfig,
   ) {
     const ttl = Math.max(1, config?.keyCacheTtlMs ?? 5_000);
@@ -133,7 +125,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async lookup(hash: string): Promise<Principal | null> {
-    const key = await this.keys.findOne({ where: { keyHash: hash }, relations: { workspace: true } });
+    const key = await this.keys.findByHash(hash);
     if (!key || key.revokedAt || !key.workspace) return null;
     return {
       keyId: key.id,
@@ -154,11 +146,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     const ids = batch.map(([id]) => id);
     const times = batch.map(([, t]) => t.toISOString());
     try {
-      await this.keys.query(
-        `UPDATE api_keys k SET last_used_at = GREATEST(COALESCE(k.last_used_at, v.t), v.t)
-           FROM unnest($1::int[], $2::timestamptz[]) AS v(id, t) WHERE k.id = v.id`,
-        [ids, times],
-      );
+      await this.keys.touchLastUsed(ids, times);
     } catch (err) {
       this.logger.warn(`could not record last_used_at: ${(err as Error).message}`);
     }
@@ -172,49 +160,40 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     const plaintext = input.plaintext ?? generateApiKey();
     if (!KEY_PATTERN.test(plaintext))
       throw new KeyInputError('An API key is lh_ followed by at least 32 base62 characters');
-    const key = await this.keys.save(
-      this.keys.create({
-        workspaceId: input.workspace.id,
-        name: input.name,
-        keyHash: hashApiKey(plaintext),
-        prefix: displayPrefix(plaintext),
-        scopes: [...new Set(input.scopes)],
-        rateLimit,
-        expiresAt: input.expiresAt ?? null,
-      }),
-    );
+    const key = await this.keys.create({
+      workspaceId: input.workspace.id,
+      name: input.name,
+      keyHash: hashApiKey(plaintext),
+      prefix: displayPrefix(plaintext),
+      scopes: [...new Set(input.scopes)],
+      rateLimit,
+      expiresAt: input.expiresAt ?? null,
+    });
     this.known.add(key.keyHash);
     return { key, plaintext };
   }
 
   /** Makes sure this exact key exists (LEADHUB_BOOTSTRAP_KEY); returns whether it was created now. */
   async ensure(workspace: Workspace, plaintext: string, name: string): Promise<boolean> {
-    const result = await this.keys
-      .createQueryBuilder()
-      .insert()
-      .values({
-        workspaceId: workspace.id,
-        name,
-        keyHash: hashApiKey(plaintext),
-        prefix: displayPrefix(plaintext),
-        scopes: ['*'],
-        rateLimit: DEFAULT_RATE_LIMIT,
-      })
-      .orIgnore()
-      .execute();
+    const inserted = await this.keys.insertIfAbsent({
+      workspaceId: workspace.id,
+      name,
+      keyHash: hashApiKey(plaintext),
+      prefix: displayPrefix(plaintext),
+      scopes: ['*'],
+      rateLimit: DEFAULT_RATE_LIMIT,
+    });
     this.known.add(hashApiKey(plaintext));
-    return (result.raw as unknown[]).length > 0;
+    return inserted;
   }
 
   listForWorkspace(workspaceId: number): Promise<ApiKey[]> {
-    return this.keys.find({ where: { workspaceId }, order: { id: 'ASC' } });
+    return this.keys.listForWorkspace(workspaceId);
   }
 
   async revoke(id: number): Promise<ApiKey | null> {
-    await this.keys.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
-      id,
-    ]);
-    const key = await this.keys.findOneBy({ id });
+    await this.keys.revoke(id);
+    const key = await this.keys.findById(id);
     if (key) this.forget(id);
     return key;
   }
@@ -233,10 +212,10 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     if (change.rateLimit !== undefined) patch.rateLimit = checkRateLimit(change.rateLimit);
     if (change.expiresAt !== undefined)
       patch.expiresAt = change.expiresAt === null ? null : checkExpiry(change.expiresAt);
-    if (!(await this.keys.existsBy({ id }))) return null;
-    if (Object.keys(patch).length) await this.keys.update({ id }, patch);
+    if (!(await this.keys.existsById(id))) return null;
+    if (Object.keys(patch).length) await this.keys.update(id, patch);
     this.forget(id);
-    return this.keys.findOneBy({ id });
+    return this.keys.findById(id);
   }
 
   /** Whether a key can no longer authenticate because of its expiry. */

@@ -1,6 +1,7 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -16,7 +17,7 @@ export interface BootstrapResult {
 @Injectable()
 export class BootstrapService {
   constructor(
-    private readonly db: DataSource,
+    private readonly keyRows: ApiKeysRepository,
     private readonly workspaces: WorkspacesService,
     private readonly keys: ApiKeysService,
   ) {}
@@ -25,17 +26,16 @@ export class BootstrapService {
    * First start on an empty database: workspace `default` and one full-access key, shown once.
    * With LEADHUB_BOOTSTRAP_KEY: exactly that key exists instead. Serialised across instances.
    */
+  @Transactional()
   async run(bootstrapKey?: string): Promise<BootstrapResult> {
-    return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7142002)');
-      if (bootstrapKey) {
-        const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
-        return { ensuredKey: await this.keys.ensure(ws, bootstrapKey, 'bootstrap') };
-      }
-      if ((await this.workspaces.count()) > 0) return {};
+    await this.keyRows.lockBootstrap();
+    if (bootstrapKey) {
       const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
-      const { plaintext } = await this.keys.create({ workspace: ws, name: 'first-start key', scopes: ['*'] });
-      return { createdKey: plaintext, workspaceId: ws.id };
-    });
+      return { ensuredKey: await this.keys.ensure(ws, bootstrapKey, 'bootstrap') };
+    }
+    if ((await this.workspaces.count()) > 0) return {};
+    const ws = await this.workspaces.ensure(DEFAULT_WORKSPACE, 'Default workspace');
+    const { plaintext } = await this.keys.create({ workspace: ws, name: 'first-start key', scopes: ['*'] });
+    return { createdKey: plaintext, workspaceId: ws.id };
   }
 }

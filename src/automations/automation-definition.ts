@@ -1,7 +1,10 @@
 import { DOMAIN_EVENT_TYPES } from '../events/domain-event';
 import { LEAD_STATUSES } from '../leads/lead.entity';
 
-/** The vocabulary of automation definitions: triggers, condition fields and operators, actions. */
+/**
+ * The vocabulary of automation definitions: triggers, condition fields and operators, limits. The action types
+ * and their parameters are the schemas of automation-schemas.ts.
+ */
 
 /** An automation triggers on a domain event, so the trigger types are exactly the event types. */
 export const TRIGGER_TYPES = DOMAIN_EVENT_TYPES;
@@ -18,19 +21,6 @@ export const OPERATORS = [
   'is_not_empty',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
-
-export const ACTION_TYPES = [
-  'add_tag',
-  'remove_tag',
-  'assign_user',
-  'set_status',
-  'move_to_stage',
-  'set_field',
-  'send_webhook',
-  'send_email',
-  'notify_slack',
-] as const;
-export type ActionType = (typeof ACTION_TYPES)[number];
 
 export const MAX_ACTIONS = 20;
 export const MAX_CONDITIONS = 20;
@@ -92,19 +82,6 @@ export const SETTABLE_FIELDS: Record<string, 'required_text' | 'text' | 'email' 
   notes: 'text',
   lead_score: 'integer',
   starred: 'boolean',
-};
-
-/** Each action's parameters besides `type`: required ones, then optional ones. */
-export const ACTION_PARAMS: Record<ActionType, { required: string[]; optional: string[] }> = {
-  add_tag: { required: ['tag'], optional: [] },
-  remove_tag: { required: ['tag'], optional: [] },
-  assign_user: { required: ['user_id'], optional: [] },
-  set_status: { required: ['status'], optional: [] },
-  move_to_stage: { required: ['stage_id'], optional: [] },
-  set_field: { required: ['field', 'value'], optional: [] },
-  send_webhook: { required: ['url'], optional: ['secret'] },
-  send_email: { required: ['integration_id', 'subject'], optional: ['to', 'text', 'html'] },
-  notify_slack: { required: ['integration_id', 'text'], optional: [] },
 };
 
 /** The integration type each integration action needs. */

@@ -1,266 +1,217 @@
+import { compileSchema, schemaRef } from '../common/validation/json-schema';
+import { Problems } from '../common/validation/problems';
+import { CUSTOM_FIELD_VALUE_MAX, customFieldKeyProblem } from '../leads/dto/lead-fields';
 import {
-  ACTION_PARAMS,
-  ACTION_TYPES,
-  ActionType,
+  ACTION_INTEGRATION_TYPES,
   CONDITION_FIELDS,
   CUSTOM_FIELD,
-  FieldKind,
+  type FieldKind,
   LEAD_STATUSES,
-  MAX_ACTIONS,
-  MAX_CONDITIONS,
   MAX_IN_VALUES,
-  Operator,
-  OPERATORS,
+  type Operator,
   OPERATORS_BY_KIND,
-  Scalar,
   SETTABLE_FIELDS,
-  StoredAction,
-  StoredCondition,
-  TRIGGER_TYPES,
-  TriggerType,
+  type StoredAction,
+  type StoredCondition,
+  type TriggerType,
   VALUELESS_OPERATORS,
 } from './automation-definition';
-import { CUSTOM_FIELD_VALUE_MAX, customFieldKeyProblem } from '../leads/dto/lead-fields';
-import { isId } from './checker-base';
-import { IntegrationActionChecker } from './integration-action.checker';
+import { ACTION_SCHEMAS, ACTIONS_SCHEMA, type ActionType } from './automation-schemas';
+import { type TemplateTarget, templateProblem } from './templates';
+
+/** Records of the workspace a definition points at, and the URLs it will call: checked after the shape. */
+export interface References {
+  user: { id: number; path: string }[];
+  stage: { id: number; path: string }[];
+  pipeline: { id: number; path: string }[];
+  urls: { url: string; path: string }[];
+  integrations: { id: number; path: string; type: string }[];
+}
+
+// Compiled once, when the module loads. Wrapped in an object so that errors carry the part's name.
+const triggerSchema = compileSchema({
+  type: 'object',
+  properties: { trigger: schemaRef('AutomationTriggerInput') },
+});
+const actionsSchema = compileSchema({ type: 'object', properties: { actions: ACTIONS_SCHEMA } });
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const TEMPLATES: Record<string, [string, TemplateTarget][]> = {
+  send_email: [
+    ['to', 'plain'],
+    ['subject', 'plain'],
+    ['text', 'plain'],
+    ['html', 'html'],
+  ],
+  notify_slack: [['text', 'slack']],
+};
 
 /**
- * Checks the shape of a trigger or an action list (a plain JSON value) and collects every problem by
- * dotted path (`trigger.conditions.1.operator`, `actions.0.tag`). Hand-written because both are
- * polymorphic on `type`. References to records and URLs are collected for the caller to check.
+ * Checks a trigger or an action list (plain JSON values) and collects every problem by dotted path
+ * (`trigger.conditions.1.operator`, `actions.0.tag`): the schemas of automation-schemas.ts first (which also
+ * trim texts in place), then the rules they cannot state, each on values the schema passed. References to
+ * records and URLs are collected for the caller to check.
  */
-export class DefinitionChecker extends IntegrationActionChecker {
-  trigger(raw: unknown): { type: TriggerType; conditions: StoredCondition[] } | undefined {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      return void this.fail('trigger', 'The trigger field must be an object.');
-    const shaped = this.object(raw, 'trigger', ['type'], ['conditions']);
-    const t = raw as Record<string, unknown>;
-    const type = t.type === undefined ? undefined : this.oneOf(t.type, 'trigger.type', TRIGGER_TYPES);
-    const conditions: StoredCondition[] = [];
-    if (t.conditions !== undefined) {
-      if (!Array.isArray(t.conditions))
-        this.fail('trigger.conditions', 'The trigger.conditions field must be an array.');
-      else if (t.conditions.length > MAX_CONDITIONS)
-        this.fail(
-          'trigger.conditions',
-          `The trigger.conditions field must not have more than ${MAX_CONDITIONS} items.`,
-        );
-      else
-        t.conditions.forEach((c, i) => {
-          const checked = this.condition(c, `trigger.conditions.${i}`);
-          if (checked) conditions.push(checked);
-        });
-    }
-    return !shaped || type === undefined ? undefined : { type, conditions };
+export class DefinitionChecker extends Problems {
+  readonly refs: References = { user: [], stage: [], pipeline: [], urls: [], integrations: [] };
+
+  trigger(raw: unknown): { type: TriggerType; conditions: StoredCondition[] } {
+    this.add(triggerSchema({ trigger: raw }));
+    const t = (raw ?? {}) as { type: TriggerType; conditions?: unknown };
+    const conditions = Array.isArray(t.conditions) ? (t.conditions as StoredCondition[]) : [];
+    conditions.forEach((c, i) => this.condition(c, `trigger.conditions.${i}`));
+    return { type: t.type, conditions };
   }
 
+  /** The actions as stored (optional parameters sent as null left out); meaningful only when `ok`. */
   actions(raw: unknown): StoredAction[] {
-    if (!Array.isArray(raw)) {
-      this.fail('actions', 'The actions field must be an array.');
-      return [];
-    }
-    if (raw.length < 1 || raw.length > MAX_ACTIONS)
-      this.fail('actions', `The actions field must have between 1 and ${MAX_ACTIONS} items.`);
-    const out: StoredAction[] = [];
-    raw.forEach((a, i) => {
-      const checked = this.action(a, `actions.${i}`);
-      if (checked) out.push(checked);
+    this.add(actionsSchema({ actions: raw }));
+    if (!Array.isArray(raw)) return [];
+    return raw.map((a: Json, i) => {
+      const path = `actions.${i}`;
+      const schema =
+        isObject(a) && Object.hasOwn(ACTION_SCHEMAS, a.type as string)
+          ? ACTION_SCHEMAS[a.type as ActionType]
+          : undefined;
+      if (!schema) return a as StoredAction;
+      const required = schema.required as string[];
+      for (const key of Object.keys(a)) if (a[key] === null && !required.includes(key)) delete a[key];
+      this.actionRules(a, path);
+      return a as StoredAction;
     });
-    return out;
   }
 
-  private condition(raw: unknown, path: string): StoredCondition | undefined {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      return void this.fail(path, `The ${path} field must be an object.`);
-    const shaped = this.object(raw, path, ['field', 'operator'], ['value']);
-    const c = raw as Record<string, unknown>;
-    // Check what is there even when keys are missing or extra, to report every problem at once.
-    const kind = c.field === undefined ? undefined : this.conditionField(c.field, `${path}.field`);
-    const operator =
-      c.operator === undefined ? undefined : this.oneOf(c.operator, `${path}.operator`, OPERATORS);
-    if (!shaped || kind === undefined || operator === undefined) return undefined;
-    if (!OPERATORS_BY_KIND[kind].includes(operator)) {
-      this.fail(
+  /** Which operators suit the field, and a value of the field's kind (the schema only knows scalars). */
+  private condition(c: StoredCondition, path: string): void {
+    if (!isObject(c) || !this.clean(`${path}.field`) || !this.clean(`${path}.operator`)) return;
+    const kind = CONDITION_FIELDS[c.field] ?? 'custom';
+    if (!OPERATORS_BY_KIND[kind].includes(c.operator))
+      return this.fail(
         `${path}.operator`,
-        `The operator ${operator} cannot be used with the field ${String(c.field)}.`,
+        `The operator ${c.operator} cannot be used with the field ${c.field}.`,
       );
-      return undefined;
-    }
     const vpath = `${path}.value`;
-    if (VALUELESS_OPERATORS.includes(operator)) {
-      if (c.value !== undefined && c.value !== null)
-        this.fail(vpath, `The ${vpath} field is not allowed with the operator ${operator}.`);
-      return { field: c.field as string, operator };
-    }
-    if (c.value === undefined || c.value === null) {
-      this.fail(vpath, `The ${vpath} field is required with the operator ${operator}.`);
-      return undefined;
-    }
-    const value = this.conditionValue(kind, operator, c.value, vpath);
-    return value === undefined ? undefined : { field: c.field as string, operator, value };
+    this.drop(vpath); // the checks below word a wrong value for its field
+    if (VALUELESS_OPERATORS.includes(c.operator)) {
+      if (c.value === null) delete c.value;
+      if (c.value !== undefined)
+        this.fail(vpath, `The ${vpath} field is not allowed with the operator ${c.operator}.`);
+    } else if (c.value === undefined || c.value === null)
+      this.fail(vpath, `The ${vpath} field is required with the operator ${c.operator}.`);
+    else this.conditionValue(kind, c.operator, c.value, vpath);
   }
 
-  private conditionField(raw: unknown, path: string): FieldKind | undefined {
-    if (typeof raw !== 'string') return void this.fail(path, `The ${path} field must be a string.`);
-    if (CONDITION_FIELDS[raw]) return CONDITION_FIELDS[raw];
-    if (CUSTOM_FIELD.test(raw)) return 'custom';
-    this.fail(
-      path,
-      `The ${path} field must be a lead field (${Object.keys(CONDITION_FIELDS).join(', ')}) or custom_fields.KEY.`,
-    );
-    return undefined;
-  }
-
-  private conditionValue(
-    kind: FieldKind,
-    op: Operator,
-    raw: unknown,
-    path: string,
-  ): Scalar | Scalar[] | undefined {
+  private conditionValue(kind: FieldKind, op: Operator, raw: unknown, path: string): void {
     if (op === 'in') {
       if (!Array.isArray(raw) || raw.length < 1 || raw.length > MAX_IN_VALUES)
-        return void this.fail(path, `The ${path} field must be an array of 1 to ${MAX_IN_VALUES} values.`);
-      const values = raw.map((v, i) => this.scalarFor(kind, v, `${path}.${i}`));
-      return values.every((v) => v !== undefined) ? (values as Scalar[]) : undefined;
+        return this.fail(path, `The ${path} field must be an array of 1 to ${MAX_IN_VALUES} values.`);
+      return raw.forEach((v, i) => this.scalarFor(kind, v, `${path}.${i}`));
     }
     if (op === 'gt' || op === 'lt') {
-      if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-      return void this.fail(path, `The ${path} field must be a number.`);
+      if (typeof raw !== 'number' || !Number.isFinite(raw))
+        this.fail(path, `The ${path} field must be a number.`);
+      return;
     }
     if (op === 'contains') {
-      if (typeof raw === 'string' && raw.length > 0 && raw.length <= 255) return raw;
-      return void this.fail(path, `The ${path} field must be a non-empty string.`);
+      if (typeof raw !== 'string' || raw.length < 1 || raw.length > 255)
+        this.fail(path, `The ${path} field must be a non-empty string.`);
+      return;
     }
-    return this.scalarFor(kind, raw, path);
+    this.scalarFor(kind, raw, path);
   }
 
   /** One value compared with a field of this kind. */
-  private scalarFor(kind: FieldKind, v: unknown, path: string): Scalar | undefined {
+  private scalarFor(kind: FieldKind, v: unknown, path: string): void {
+    const must = (what: string) => this.fail(path, `The ${path} field must be ${what}.`);
     switch (kind) {
       case 'text':
       case 'tags':
-        if (typeof v === 'string' && v.length <= 255) return v;
-        return void this.fail(path, `The ${path} field must be a string.`);
+        return typeof v === 'string' && v.length <= 255 ? undefined : must('a string');
       case 'status':
-        if (typeof v === 'string' && (LEAD_STATUSES as readonly string[]).includes(v)) return v;
-        return void this.fail(path, `The ${path} field must be one of: ${LEAD_STATUSES.join(', ')}.`);
+        return (LEAD_STATUSES as readonly unknown[]).includes(v)
+          ? undefined
+          : must(`one of: ${LEAD_STATUSES.join(', ')}`);
       case 'user':
       case 'pipeline':
       case 'stage':
-        if (!isId(v)) return void this.fail(path, `The ${path} field must be a positive integer id.`);
-        this.refs[kind].push({ id: v, path });
-        return v;
+        if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 2_147_483_647)
+          return must('a positive integer id');
+        return void this.refs[kind].push({ id: v as number, path });
       case 'number':
-        if (typeof v === 'number' && Number.isFinite(v)) return v;
-        return void this.fail(path, `The ${path} field must be a number.`);
+        return typeof v === 'number' && Number.isFinite(v) ? undefined : must('a number');
       case 'boolean':
-        if (typeof v === 'boolean') return v;
-        return void this.fail(path, `The ${path} field must be a boolean.`);
+        return typeof v === 'boolean' ? undefined : must('a boolean');
       case 'custom':
-        if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return v;
-        if (typeof v === 'string' && v.length <= 255) return v;
-        return void this.fail(path, `The ${path} field must be a string, a number or a boolean.`);
+        return typeof v === 'boolean' || typeof v === 'number' || (typeof v === 'string' && v.length <= 255)
+          ? undefined
+          : must('a string, a number or a boolean');
     }
   }
 
-  private action(raw: unknown, path: string): StoredAction | undefined {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      return void this.fail(path, `The ${path} field must be an object.`);
-    const a = raw as Record<string, unknown>;
-    const type = this.oneOf(a.type, `${path}.type`, ACTION_TYPES);
-    if (type === undefined) return undefined;
-    const { required, optional } = ACTION_PARAMS[type];
-    if (!this.object(raw, path, ['type', ...required], optional)) return undefined;
-    return this.actionParams(type, a, path);
-  }
-
-  private actionParams(type: ActionType, a: Record<string, unknown>, path: string): StoredAction | undefined {
-    const before = Object.keys(this.errors).length;
-    const done = <T extends StoredAction>(action: T) =>
-      Object.keys(this.errors).length === before ? action : undefined;
-    switch (type) {
-      case 'add_tag':
-      case 'remove_tag':
-        return done({ type, tag: this.text(a.tag, `${path}.tag`, 100) as string });
-      case 'assign_user':
-      case 'move_to_stage': {
-        const param = type === 'assign_user' ? 'user_id' : 'stage_id';
-        const id = a[param];
-        if (!isId(id))
-          return void this.fail(
-            `${path}.${param}`,
-            `The ${path}.${param} field must be a positive integer id.`,
-          );
-        this.refs[type === 'assign_user' ? 'user' : 'stage'].push({ id, path: `${path}.${param}` });
-        return type === 'assign_user' ? { type, user_id: id } : { type, stage_id: id };
+  /** References, set_field's value for its field, integration actions' templates and body. */
+  private actionRules(a: Json, path: string): void {
+    const id = (key: string) =>
+      this.clean(`${path}.${key}`) ? { id: a[key] as number, path: `${path}.${key}` } : undefined;
+    const ref = (kind: 'user' | 'stage', key: string) => {
+      const r = id(key);
+      if (r) this.refs[kind].push(r);
+    };
+    if (a.type === 'assign_user') ref('user', 'user_id');
+    if (a.type === 'move_to_stage') ref('stage', 'stage_id');
+    if (a.type === 'set_field' && this.clean(`${path}.field`)) this.setField(a, path);
+    if (a.type === 'send_webhook' && this.clean(`${path}.url`))
+      this.refs.urls.push({ url: a.url as string, path: `${path}.url` });
+    if (a.type === 'send_email' || a.type === 'notify_slack') {
+      const r = id('integration_id');
+      if (r) this.refs.integrations.push({ ...r, type: ACTION_INTEGRATION_TYPES[a.type] });
+      for (const [key, target] of TEMPLATES[a.type]) {
+        const p = `${path}.${key}`;
+        const problem =
+          typeof a[key] === 'string' && this.clean(p) ? templateProblem(a[key], target) : undefined;
+        if (problem) this.fail(p, `The ${p} field ${problem}`);
       }
-      case 'set_status':
-        return done({ type, status: this.oneOf(a.status, `${path}.status`, LEAD_STATUSES) as string });
-      case 'set_field':
-        return done({
-          type,
-          field: a.field as string,
-          value: this.settable(a.field, a.value, path) as Scalar | null,
-        });
-      case 'send_webhook': {
-        const url = this.text(a.url, `${path}.url`, 2048);
-        if (url !== undefined) this.refs.urls.push({ url, path: `${path}.url` });
-        const secret =
-          a.secret === undefined || a.secret === null ? undefined : this.secret(a.secret, `${path}.secret`);
-        return done({ type, url: url as string, ...(secret !== undefined ? { secret } : {}) });
-      }
-      case 'send_email':
-      case 'notify_slack':
-        return this.integrationAction(type, a, path);
+      if (a.type === 'send_email' && a.text === undefined && a.html === undefined)
+        this.fail(`${path}.text`, `The ${path}.text or ${path}.html field is required.`);
     }
   }
 
-  /** `set_field`'s value for its field; returns the value (possibly null) or undefined after an error. */
-  private settable(field: unknown, value: unknown, path: string): Scalar | null | undefined {
-    const fpath = `${path}.field`;
-    const vpath = `${path}.value`;
-    if (typeof field !== 'string') return void this.fail(fpath, `The ${fpath} field must be a string.`);
-    const custom = CUSTOM_FIELD.test(field);
-    const kind = SETTABLE_FIELDS[field];
-    if (!custom && !kind)
-      return void this.fail(
-        fpath,
-        `The ${fpath} field must be a writable lead field (${Object.keys(SETTABLE_FIELDS).join(', ')}) or custom_fields.KEY.`,
-      );
-    if (custom) {
+  /** `set_field`'s value for its field (trimmed, as a text field of a lead would be). */
+  private setField(a: Json, path: string): void {
+    const field = a.field as string;
+    const [fpath, vpath] = [`${path}.field`, `${path}.value`];
+    if (CUSTOM_FIELD.test(field)) {
       const keyProblem = customFieldKeyProblem(field.slice('custom_fields.'.length));
-      if (keyProblem) return void this.fail(fpath, `The ${fpath} field ${keyProblem}.`);
-      if (
-        value === null ||
-        typeof value === 'boolean' ||
-        (typeof value === 'number' && Number.isFinite(value))
-      )
-        return value;
-      if (typeof value === 'string' && value.length <= CUSTOM_FIELD_VALUE_MAX) return value;
-      return void this.fail(
-        vpath,
-        `The ${vpath} field must be a string (at most ${CUSTOM_FIELD_VALUE_MAX} characters), a number, a boolean or null.`,
-      );
+      if (keyProblem) return this.fail(fpath, `The ${fpath} field ${keyProblem}.`);
     }
-    switch (kind) {
-      case 'integer':
-        return Number.isSafeInteger(value)
-          ? (value as number)
-          : void this.fail(vpath, `The ${vpath} field must be an integer.`);
-      case 'boolean':
-        return typeof value === 'boolean'
-          ? value
-          : void this.fail(vpath, `The ${vpath} field must be a boolean.`);
-      case 'required_text':
-        return this.text(value, vpath, 255);
-      case 'email':
-        if (value === null) return null;
-        if (typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 320)
-          return value;
-        return void this.fail(vpath, `The ${vpath} field must be a valid email address or null.`);
-      default:
-        if (value === null) return null;
-        return this.text(value, vpath, field === 'notes' ? 10000 : 255);
+    const v = a.value;
+    if (v === undefined) return; // the schema said it is required
+    this.drop(vpath); // the checks below word a wrong value for its field
+    const must = (what: string) => this.fail(vpath, `The ${vpath} field must be ${what}.`);
+    const kind = SETTABLE_FIELDS[field];
+    if (!kind) {
+      const scalar =
+        v === null ||
+        typeof v === 'boolean' ||
+        typeof v === 'number' ||
+        (typeof v === 'string' && v.length <= CUSTOM_FIELD_VALUE_MAX);
+      return scalar
+        ? undefined
+        : must(`a string (at most ${CUSTOM_FIELD_VALUE_MAX} characters), a number, a boolean or null`);
     }
+    if (kind === 'integer') return Number.isSafeInteger(v) ? undefined : must('an integer');
+    if (kind === 'boolean') return typeof v === 'boolean' ? undefined : must('a boolean');
+    if (kind === 'email' && v !== null) {
+      const ok = typeof v === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && v.length <= 320;
+      return ok ? undefined : must('a valid email address or null');
+    }
+    if (v === null && (kind === 'text' || kind === 'email')) return;
+    if (typeof v !== 'string') return must('a string');
+    const text = v.trim();
+    if (!text) return this.fail(vpath, `The ${vpath} field must not be empty.`);
+    const max = field === 'notes' ? 10_000 : 255;
+    if (text.length > max)
+      return this.fail(vpath, `The ${vpath} field must not be longer than ${max} characters.`);
+    a.value = text;
   }
 }

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretBoxModule } from '../common/crypto/secret-box.module';
-import { Automation } from './automation.entity';
 import { AutomationsController } from './automations.controller';
+import { AutomationsRepository } from './automations.repository';
 import { AutomationsService } from './automations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Automation]), SecretBoxModule],
+  imports: [SecretBoxModule],
   controllers: [AutomationsController],
-  providers: [AutomationsService],
-  exports: [AutomationsService],
+  providers: [AutomationsService, AutomationsRepository],
+  exports: [AutomationsService, AutomationsRepository],
 })
 export class AutomationsModule {}

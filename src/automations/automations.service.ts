@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { whereUpdated } from '../common/crud/sync-window';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
-import { sqlDirection } from '../common/crud/sorting';
-import { findInWorkspace } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
 import { publicUrlProblem } from '../common/net/ssrf-guard';
 import { AppConfig } from '../config/app-config';
@@ -12,59 +7,38 @@ import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import type { StoredAction } from './automation-definition';
 import { Automation } from './automation.entity';
-import { DefinitionChecker } from './automation.validator';
-import type { References } from './checker-base';
+import { AutomationsRepository } from './automations.repository';
+import { DefinitionChecker, type References } from './automation.validator';
 import { AutomationFiltersDto, CreateAutomationDto, UpdateAutomationDto } from './dto/automation.dto';
 import { AutomationResponse } from './dto/automation.response';
-
-const SORT_COLUMNS = {
-  name: 'lower(a.name)',
-  created_at: 'a.created_at',
-  updated_at: 'a.updated_at',
-} as const;
-const REFERENCE_TABLES = { user: 'users', stage: 'pipeline_stages', pipeline: 'pipelines' } as const;
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class AutomationsService {
   constructor(
-    @InjectRepository(Automation) private readonly automations: Repository<Automation>,
+    private readonly automations: AutomationsRepository,
     private readonly box: SecretBox,
     private readonly appConfig: AppConfig,
   ) {}
 
-  async list(workspaceId: number, q: AutomationFiltersDto): Promise<Page<Automation>> {
-    const qb = this.automations
-      .createQueryBuilder('a')
-      .where('a.workspace_id = :workspaceId', { workspaceId });
-    if (q.is_active !== undefined) qb.andWhere('a.is_active = :active', { active: q.is_active });
-    if (q.trigger_type) qb.andWhere('a.trigger_type = :trigger', { trigger: q.trigger_type });
-    whereUpdated(qb, 'a', q);
-    const dir = sqlDirection(q.direction);
-    const [items, total] = await qb
-      .orderBy(SORT_COLUMNS[q.sort], dir)
-      .addOrderBy('a.id', dir)
-      .take(q.per_page)
-      .skip((q.page - 1) * q.per_page)
-      .getManyAndCount();
-    return { items, total };
+  list(workspaceId: number, q: AutomationFiltersDto): Promise<Page<Automation>> {
+    return this.automations.list(workspaceId, q);
   }
 
-  get(workspaceId: number, id: number): Promise<Automation> {
-    return findInWorkspace(this.automations, workspaceId, id, 'automation');
+  async get(workspaceId: number, id: number): Promise<Automation> {
+    return found(await this.automations.findInWorkspace(workspaceId, id), 'automation');
   }
 
   async create(workspaceId: number, dto: CreateAutomationDto): Promise<Automation> {
     const def = await this.definition(workspaceId, dto.trigger, dto.actions, []);
-    return this.automations.save(
-      this.automations.create({
-        workspaceId,
-        name: dto.name,
-        isActive: dto.is_active ?? true,
-        triggerType: def.trigger!.type,
-        conditions: def.trigger!.conditions,
-        actions: def.actions!,
-      }),
-    );
+    return this.automations.create({
+      workspaceId,
+      name: dto.name,
+      isActive: dto.is_active ?? true,
+      triggerType: def.trigger!.type,
+      conditions: def.trigger!.conditions,
+      actions: def.actions!,
+    });
   }
 
   /** Partial update; a trigger or actions, when sent, replace the stored ones as a whole. */
@@ -82,8 +56,7 @@ export class AutomationsService {
   }
 
   async remove(workspaceId: number, id: number): Promise<void> {
-    const { affected } = await this.automations.delete({ id, workspaceId });
-    if (!affected) throw ApiException.notFound('automation');
+    if (!(await this.automations.delete(workspaceId, id))) throw ApiException.notFound('automation');
   }
 
   toResponse = (a: Automation): AutomationResponse => ({
@@ -127,21 +100,13 @@ export class AutomationsService {
     for (const kind of ['user', 'stage', 'pipeline'] as const) {
       const ids = [...new Set(refs[kind].map((r) => r.id))];
       if (!ids.length) continue;
-      const rows: { id: number }[] = await this.automations.query(
-        `SELECT id FROM ${REFERENCE_TABLES[kind]} WHERE workspace_id = $1 AND id = ANY($2::int[])`,
-        [workspaceId, ids],
-      );
-      const found = new Set(rows.map((r) => r.id));
+      const found = await this.automations.existingIds(kind, workspaceId, ids);
       for (const r of refs[kind])
         if (!found.has(r.id)) check.fail(r.path, `The ${r.path} field must be a ${kind} of this workspace.`);
     }
     const integrationIds = [...new Set(refs.integrations.map((r) => r.id))];
     if (integrationIds.length) {
-      const rows: { id: number; type: string }[] = await this.automations.query(
-        `SELECT id, type FROM integrations WHERE workspace_id = $1 AND id = ANY($2::int[])`,
-        [workspaceId, integrationIds],
-      );
-      const types = new Map(rows.map((r) => [r.id, r.type]));
+      const types = await this.automations.integrationTypes(workspaceId, integrationIds);
       for (const r of refs.integrations)
         if (types.get(r.id) !== r.type)
           check.fail(r.path, `The ${r.path} field must be a ${r.type} integration of this workspace.`);

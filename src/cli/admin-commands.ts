@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { print, withDatabase } from './context';
-import { requireWorkspace } from './key-commands';
+import { cliRepository, print, withDatabase } from './context';
+import { cliWorkspaces, requireWorkspace } from './key-commands';
 
 export function registerAdminCommands(program: Command): void {
   program
@@ -17,12 +17,10 @@ export function registerAdminCommands(program: Command): void {
         const { AdminSetupService } =
           require('../admin/setup.service') as typeof import('../admin/setup.service');
         const { publicBaseUrl } = require('../common/banner') as typeof import('../common/banner');
-        const { Workspace } =
-          require('../workspaces/workspace.entity') as typeof import('../workspaces/workspace.entity');
-        const { WorkspacesService } =
-          require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
-        const ws = await requireWorkspace(new WorkspacesService(db.getRepository(Workspace)), o.workspace);
-        const token = await new AdminSetupService(db).issue(ws.id);
+        const ws = await requireWorkspace(cliWorkspaces(db), o.workspace);
+        const { AdminRepository } =
+          require('../admin/admin.repository') as typeof import('../admin/admin.repository');
+        const token = await new AdminSetupService(cliRepository(db, AdminRepository)).issue(ws.id);
         const url = `${publicBaseUrl(config, config.port)}/admin/setup?token=${token}`;
         print(!!o.json, { workspace: ws.slug, url, valid_hours: 24 }, () => url);
       });

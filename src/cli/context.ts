@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { parseIsoDate } from '../common/validation/iso-date';
+import type { TransactionHost } from '@nestjs-cls/transactional';
 import { DataSource } from 'typeorm';
+import type { TypeOrmTransactions } from '../database/transactions';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions, migrate } from '../database/data-source';
 import { EmbeddedCluster } from '../database/embedded';
@@ -28,6 +30,20 @@ export async function withDatabase<T>(work: (c: CliContext) => Promise<T>, o: { 
       await db.destroy();
     }
   });
+}
+
+/**
+ * A repository over the CLI's own connection (no Nest application, no ambient transactions): its `tx` is the
+ * pool's EntityManager.
+ */
+export function cliRepository<T>(
+  db: DataSource,
+  Repo: new (host: TransactionHost<TypeOrmTransactions>) => T,
+): T {
+  return new Repo({
+    tx: db.manager,
+    isTransactionActive: () => false,
+  } as unknown as TransactionHost<TypeOrmTransactions>);
 }
 
 /** The database URL only (for commands that speak SQL themselves), the embedded cluster started if needed. */

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { AutomationRunsRepository } from '../engine/automation-runs.repository';
+import { BacklogRepository } from '../metrics/backlog.repository';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AppModule } from '../app.module';
 import { AutomationsService } from '../automations/automations.service';
@@ -104,10 +105,8 @@ export async function fillDemo(slug: string, leadCount: number, seed = 42): Prom
           message: 'Could you send me a quote?',
         });
       }
-      await drainEvents(app.get(DataSource));
-      const [{ n }] = await app
-        .get(DataSource)
-        .query('SELECT count(*)::int AS n FROM automation_runs WHERE workspace_id = $1', [id]);
+      await drainEvents(app.get(BacklogRepository));
+      const n = await app.get(AutomationRunsRepository).countInWorkspace(id);
       void automation;
       return {
         workspace: slug,
@@ -123,10 +122,10 @@ export async function fillDemo(slug: string, leadCount: number, seed = 42): Prom
 }
 
 /** Lets the engine run the automations of everything just created before the process exits. */
-async function drainEvents(db: DataSource, timeoutMs = 120_000) {
+async function drainEvents(backlog: BacklogRepository, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM domain_events WHERE processed_at IS NULL');
+    const n = await backlog.unprocessedEvents();
     if (n === 0) return;
     if (Date.now() > until) throw new Error(`${n} events still waiting for the automation engine`);
     await new Promise((r) => setTimeout(r, 200));

@@ -4,7 +4,7 @@ import type { ApiKeysService } from '../api-keys/api-keys.service';
 import { isoTimestamp } from '../common/time';
 import type { Workspace } from '../workspaces/workspace.entity';
 import type { WorkspacesService } from '../workspaces/workspaces.service';
-import { CliContext, isoDate, positiveInt, print, withDatabase } from './context';
+import { CliContext, cliRepository, isoDate, positiveInt, print, withDatabase } from './context';
 
 interface Services {
   workspaces: WorkspacesService;
@@ -13,17 +13,23 @@ interface Services {
 
 // Loaded when a command runs, not when the CLI starts: each command pays only for what it uses.
 function services(c: CliContext): Services {
-  const { ApiKey } = require('../api-keys/api-key.entity') as typeof import('../api-keys/api-key.entity');
+  const { ApiKeysRepository } =
+    require('../api-keys/api-keys.repository') as typeof import('../api-keys/api-keys.repository');
   const { ApiKeysService } =
     require('../api-keys/api-keys.service') as typeof import('../api-keys/api-keys.service');
-  const { Workspace } =
-    require('../workspaces/workspace.entity') as typeof import('../workspaces/workspace.entity');
+  return {
+    workspaces: cliWorkspaces(c.db),
+    keys: new ApiKeysService(cliRepository(c.db, ApiKeysRepository), c.config),
+  };
+}
+
+/** The workspaces service over the CLI's own connection (no Nest application). */
+export function cliWorkspaces(db: CliContext['db']): WorkspacesService {
+  const { WorkspacesRepository } =
+    require('../workspaces/workspaces.repository') as typeof import('../workspaces/workspaces.repository');
   const { WorkspacesService } =
     require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
-  return {
-    workspaces: new WorkspacesService(c.db.getRepository(Workspace)),
-    keys: new ApiKeysService(c.db.getRepository(ApiKey), c.config),
-  };
+  return new WorkspacesService(cliRepository(db, WorkspacesRepository));
 }
 
 export async function requireWorkspace(workspaces: WorkspacesService, slug: string): Promise<Workspace> {

@@ -4,8 +4,8 @@ import { Command } from 'commander';
 import { isoTimestamp } from '../common/time';
 import type { CreateUserDto } from '../users/dto/user.dto';
 import { type User, USER_ROLES } from '../users/user.entity';
-import { print, readStdin, withDatabase } from './context';
-import { requireWorkspace } from './key-commands';
+import { cliRepository, print, readStdin, withDatabase } from './context';
+import { cliWorkspaces, requireWorkspace } from './key-commands';
 
 /** Validation messages of the API's own DTO, one line per field. */
 async function checkUser(input: Record<string, unknown>): Promise<CreateUserDto> {
@@ -44,17 +44,14 @@ export function registerUserCommands(program: Command): void {
           // Loaded when the command runs (see key-commands.ts).
           const { ApiException } =
             require('../common/errors/api.exception') as typeof import('../common/errors/api.exception');
-          const { User } = require('../users/user.entity') as typeof import('../users/user.entity');
           const { UsersService } =
             require('../users/users.service') as typeof import('../users/users.service');
-          const { Workspace } =
-            require('../workspaces/workspace.entity') as typeof import('../workspaces/workspace.entity');
-          const { WorkspacesService } =
-            require('../workspaces/workspaces.service') as typeof import('../workspaces/workspaces.service');
-          const ws = await requireWorkspace(new WorkspacesService(db.getRepository(Workspace)), o.workspace);
+          const { UsersRepository } =
+            require('../users/users.repository') as typeof import('../users/users.repository');
+          const ws = await requireWorkspace(cliWorkspaces(db), o.workspace);
           let user: User;
           try {
-            user = await new UsersService(db.getRepository(User)).create(ws.id, dto);
+            user = await new UsersService(cliRepository(db, UsersRepository)).create(ws.id, dto);
           } catch (err) {
             if (err instanceof ApiException && err.errors)
               throw new Error(Object.values(err.errors).flat().join('\n'), { cause: err });

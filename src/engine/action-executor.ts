@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { CUSTOM_FIELD, type StoredAction } from '../automations/automation-definition';
+import { IntegrationsRepository } from '../integrations/integrations.repository';
 import type { Automation } from '../automations/automation.entity';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
 import { ApiException } from '../common/errors/api.exception';
 import { ApiValidationPipe } from '../common/validation/api-validation.pipe';
 import { UpdateLeadDto } from '../leads/dto/lead.dto';
-import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
+import { type LeadRecord, toLeadResponse } from '../leads/lead-record';
 import { eventBody } from './subscriptions';
 import { LeadsService } from '../leads/leads.service';
 import type { AppliedAction } from './automation-run.entity';
-import type { ClaimedEvent } from './claimed-event';
+import type { ClaimedEvent } from './claimed-events.repository';
 import { integrationDelivery } from './integration-actions';
 import type { DeliveryKind } from './webhook-delivery.entity';
 
@@ -51,12 +51,12 @@ export class ActionExecutor {
 
   constructor(
     private readonly leads: LeadsService,
+    private readonly integrations: IntegrationsRepository,
     private readonly box: SecretBox,
     private readonly appConfig: AppConfig,
   ) {}
 
   async run(
-    m: EntityManager,
     automation: Automation,
     start: LeadRecord,
     event: ClaimedEvent,
@@ -74,7 +74,7 @@ export class ActionExecutor {
         }
         if (action.type === 'send_email' || action.type === 'notify_slack') {
           const { applied: done, delivery } = await integrationDelivery(
-            m,
+            await this.integrations.findForAction(lead.workspace_id, action.integration_id),
             this.box,
             this.appConfig.outsideServices,
             action,
@@ -85,7 +85,7 @@ export class ActionExecutor {
           applied.push(done);
           continue;
         }
-        const after = await this.apply(m, action, lead);
+        const after = await this.apply(action, lead);
         applied.push({ ...action, changed: !sameLead(lead, after) });
         lead = after;
       } catch (err) {
@@ -95,26 +95,26 @@ export class ActionExecutor {
     return { applied, webhooks };
   }
 
-  private async apply(m: EntityManager, action: StoredAction, lead: LeadRecord): Promise<LeadRecord> {
+  private async apply(action: StoredAction, lead: LeadRecord): Promise<LeadRecord> {
     const ws = lead.workspace_id;
     switch (action.type) {
       case 'add_tag':
-        return this.leads.addTag(ws, lead.id, action.tag, m);
+        return this.leads.addTag(ws, lead.id, action.tag);
       case 'remove_tag':
-        return this.leads.removeTag(ws, lead.id, action.tag, m);
+        return this.leads.removeTag(ws, lead.id, action.tag);
       case 'assign_user':
-        return this.update(m, lead, { assigned_user_id: action.user_id });
+        return this.update(lead, { assigned_user_id: action.user_id });
       case 'set_status':
-        return this.update(m, lead, { status: action.status });
+        return this.update(lead, { status: action.status });
       case 'move_to_stage':
-        return this.update(m, lead, { pipeline_stage_id: action.stage_id });
+        return this.update(lead, { pipeline_stage_id: action.stage_id });
       case 'set_field': {
         const custom = CUSTOM_FIELD.exec(action.field);
-        if (!custom) return this.update(m, lead, { [action.field]: action.value });
+        if (!custom) return this.update(lead, { [action.field]: action.value });
         const fields: Record<string, unknown> = { ...(lead.custom_fields ?? {}) };
         if (action.value === null) delete fields[custom[1]];
         else fields[custom[1]] = action.value;
-        return this.update(m, lead, { custom_fields: fields });
+        return this.update(lead, { custom_fields: fields });
       }
       case 'send_webhook':
       case 'send_email':
@@ -124,17 +124,13 @@ export class ActionExecutor {
   }
 
   /** A partial update as a PATCH body: validated like one, applied by the same service method. */
-  private async update(
-    m: EntityManager,
-    lead: LeadRecord,
-    body: Record<string, unknown>,
-  ): Promise<LeadRecord> {
+  private async update(lead: LeadRecord, body: Record<string, unknown>): Promise<LeadRecord> {
     const dto = (await this.pipe.transform(body, {
       type: 'body',
       metatype: UpdateLeadDto,
       data: '',
     })) as UpdateLeadDto;
-    return this.leads.update(lead.workspace_id, lead.id, dto, m);
+    return this.leads.update(lead.workspace_id, lead.id, dto);
   }
 }
 

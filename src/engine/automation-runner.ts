@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QueryFailedError, type EntityManager } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import type { Automation } from '../automations/automation.entity';
 import { ApiException } from '../common/errors/api.exception';
 import { EventsService } from '../events/events.service';
-import type { LeadRecord } from '../leads/lead-row';
+import type { LeadRecord } from '../leads/lead-record';
 import { LeadsService } from '../leads/leads.service';
 import { ActionExecutor } from './action-executor';
-import type { ClaimedEvent } from './claimed-event';
+import type { ClaimedEvent } from './claimed-events.repository';
 import { conditionsHold } from './conditions';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
@@ -54,11 +54,11 @@ export class AutomationRunner {
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
-  async handle(m: EntityManager, event: ClaimedEvent, automations: Automation[]): Promise<EventOutcome> {
+  async handle(event: ClaimedEvent, automations: Automation[]): Promise<EventOutcome> {
     const outcome: EventOutcome = { ran: [], deliveries: 0 };
     if (!automations.length) return outcome;
     const depth = Number(event.payload.depth ?? 0);
-    let lead = await this.currentLead(m, event);
+    let lead = await this.currentLead(event);
     // Which automations run is decided on the lead as the event finds it, before any of them changed it (a
     // later automation must not match because an earlier one just changed the lead: that is a new event).
     const matching = automations.filter((a) => lead && conditionsHold(a.conditions, lead));
@@ -75,41 +75,41 @@ export class AutomationRunner {
         error: null,
       };
       if (!lead) {
-        await this.runLog.record(m, { ...base, status: 'skipped', error: 'The lead no longer exists.' });
+        await this.runLog.record({ ...base, status: 'skipped', error: 'The lead no longer exists.' });
         continue;
       }
       const index = matching.indexOf(automation);
       if (index < 0) {
-        await this.runLog.record(m, { ...base, status: 'skipped' });
+        await this.runLog.record({ ...base, status: 'skipped' });
         continue;
       }
       if (depth >= this.config.maxDepth) {
         const error = `Chain depth limit reached: ${depth} automation runs led to this event (limit ${this.config.maxDepth}); actions not run.`;
-        await this.runLog.record(m, { ...base, status: 'cut', cutReason: 'depth_limit', error });
+        await this.runLog.record({ ...base, status: 'cut', cutReason: 'depth_limit', error });
         continue;
       }
       const share = shares[index];
       if (share < 1) {
         const error = `Chain budget used up: the change that started this chain has caused as many automation runs and events as it may (${this.config.chainBudget}); actions not run.`;
-        await this.runLog.record(m, { ...base, status: 'cut', cutReason: 'chain_budget', error });
+        await this.runLog.record({ ...base, status: 'cut', cutReason: 'chain_budget', error });
         continue;
       }
       const current: LeadRecord = lead;
-      this.events.setChain(m, { depth: depth + 1, budget: 0 });
+      this.events.setChain({ depth: depth + 1, budget: 0 });
       try {
-        const result = await this.events.savepoint(m, async () => {
-          const mark = this.events.recordedCount(m);
-          const done = await this.executor.run(m, automation, current, event);
-          const caused = this.events.recordedSince(m, mark);
+        const result = await this.events.savepoint(async () => {
+          const mark = this.events.recordedCount();
+          const done = await this.executor.run(automation, current, event);
+          const caused = this.events.recordedSince(mark);
           const left = share - 1 - caused.length;
           if (left < 0) throw new OverBudget(caused.length, share);
-          await this.events.setBudget(m, caused, caused.length ? Math.floor(left / caused.length) : 0);
-          const runId = await this.runLog.record(m, {
+          await this.events.setBudget(caused, caused.length ? Math.floor(left / caused.length) : 0);
+          const runId = await this.runLog.record({
             ...base,
             status: 'succeeded',
             actionsApplied: done.applied,
           });
-          await this.deliveries.enqueue(m, runId, done.webhooks);
+          await this.deliveries.enqueue(runId, done.webhooks);
           return done;
         });
         outcome.ran.push(automation.id);
@@ -118,15 +118,15 @@ export class AutomationRunner {
         if (transient(err)) throw err;
         if (err instanceof OverBudget) {
           const error = `Chain budget exceeded: the actions would have recorded ${err.events} event(s), more than this run's share of the chain budget (${err.share}) allows; no change kept.`;
-          await this.runLog.record(m, { ...base, status: 'cut', cutReason: 'chain_budget', error });
+          await this.runLog.record({ ...base, status: 'cut', cutReason: 'chain_budget', error });
         } else {
           outcome.ran.push(automation.id);
-          await this.runLog.record(m, { ...base, status: 'failed', error: message(err) });
+          await this.runLog.record({ ...base, status: 'failed', error: message(err) });
         }
       } finally {
-        this.events.setChain(m, undefined);
+        this.events.setChain(undefined);
       }
-      lead = await this.currentLead(m, event);
+      lead = await this.currentLead(event);
     }
     return outcome;
   }
@@ -137,10 +137,10 @@ export class AutomationRunner {
     return Number.isInteger(budget) && budget >= 0 ? budget : this.config.chainBudget;
   }
 
-  private async currentLead(m: EntityManager, event: ClaimedEvent): Promise<LeadRecord | undefined> {
+  private async currentLead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
     if (event.lead_id === null) return undefined;
     try {
-      return await this.leads.get(event.workspace_id, event.lead_id, m);
+      return await this.leads.get(event.workspace_id, event.lead_id);
     } catch (err) {
       if (err instanceof ApiException) return undefined;
       throw err;

@@ -1,5 +1,5 @@
 import { CUSTOM_FIELD, type Scalar, type StoredCondition } from '../automations/automation-definition';
-import type { LeadRecord } from '../leads/lead-row';
+import type { LeadRecord } from '../leads/lead-record';
 
 /**
  * Whether every condition holds for the lead as it is now (no conditions: always). Text is compared

@@ -5,11 +5,12 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { Automation } from '../automations/automation.entity';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { AutomationsRepository } from '../automations/automations.repository';
+import type { TypeOrmTransactions } from '../database/transactions';
 import { EventsService } from '../events/events.service';
 import { AutomationRunner } from './automation-runner';
-import { claimEvents } from './claimed-event';
+import { ClaimedEventsRepository } from './claimed-events.repository';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
 import { RunLogService } from './run-log.service';
@@ -40,7 +41,9 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly txHost: TransactionHost<TypeOrmTransactions>,
+    private readonly outbox: ClaimedEventsRepository,
+    private readonly automations: AutomationsRepository,
     private readonly events: EventsService,
     private readonly runner: AutomationRunner,
     private readonly runLog: RunLogService,
@@ -86,15 +89,11 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** One batch of events in one transaction; returns whether it found any (more may wait). */
   private async processBatch(): Promise<boolean> {
     let deliveries = 0;
-    const claimed = await this.events.transaction(async (m) => {
-      const batch = await claimEvents(m, this.config.batchSize);
+    const claimed = await this.txHost.withTransaction(async () => {
+      const batch = await this.outbox.claim(this.config.batchSize);
       if (!batch.length) return 0;
-      deliveries += await this.subscriptions.enqueue(m, batch);
-      const workspaces = [...new Set(batch.map((e) => e.workspace_id))];
-      const active = await m.getRepository(Automation).find({
-        where: { workspaceId: In(workspaces), isActive: true },
-        order: { id: 'ASC' },
-      });
+      deliveries += await this.subscriptions.enqueue(batch);
+      const active = await this.automations.findActiveIn([...new Set(batch.map((e) => e.workspace_id))]);
       const counts = new Map<number, number>();
       for (const event of batch) {
         // Automations run on events that happened after they were created, never retroactively.
@@ -104,15 +103,12 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
             a.triggerType === event.type &&
             a.createdAt.getTime() <= new Date(event.created_at).getTime(),
         );
-        const outcome = await this.runner.handle(m, event, matching);
+        const outcome = await this.runner.handle(event, matching);
         deliveries += outcome.deliveries;
         for (const id of outcome.ran) counts.set(id, (counts.get(id) ?? 0) + 1);
       }
-      await this.runLog.countRuns(m, counts);
-      await m.query(
-        `UPDATE domain_events SET processed_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
-        [batch.map((e) => e.id)],
-      );
+      await this.runLog.countRuns(counts);
+      await this.outbox.markProcessed(batch.map((e) => e.id));
       return batch.length;
     });
     if (deliveries) this.deliveryLoop.wake();

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Automation } from '../automations/automation.entity';
+import { AutomationsModule } from '../automations/automations.module';
 import { SecretBoxModule } from '../common/crypto/secret-box.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { LeadsModule } from '../leads/leads.module';
 import { ActionExecutor } from './action-executor';
-import { AutomationRun } from './automation-run.entity';
 import { AutomationRunner } from './automation-runner';
+import { AutomationRunsRepository } from './automation-runs.repository';
 import { AutomationRunsController } from './automation-runs.controller';
 import { AppConfig } from '../config/app-config';
 import { ENGINE_CONFIG } from './engine.tokens';
@@ -16,21 +15,17 @@ import { OutboundSenders } from './outbound-senders';
 import { OutboxPruner } from './outbox-pruner';
 import { RunLogService } from './run-log.service';
 import { SubscriptionDeliveries } from './subscriptions';
+import { ClaimedEventsRepository } from './claimed-events.repository';
 import { UnwatchedEventsRepository } from './unwatched-events.repository';
-import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveries } from './webhook-deliveries';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
 /**
  * The automation engine: runs automations on domain events, queues webhook subscriptions' deliveries, sends
  * every outbound delivery (webhooks, e-mail, Slack), keeps the run log.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Automation, AutomationRun, WebhookDelivery]),
-    SecretBoxModule,
-    LeadsModule,
-    IntegrationsModule,
-  ],
+  imports: [AutomationsModule, SecretBoxModule, LeadsModule, IntegrationsModule],
   controllers: [AutomationRunsController],
   providers: [
     { provide: ENGINE_CONFIG, useFactory: (config: AppConfig) => engineConfig(config), inject: [AppConfig] },
@@ -41,6 +36,9 @@ import { WebhookDeliveries } from './webhook-deliveries';
     OutboundSenders,
     SubscriptionDeliveries,
     EngineWorker,
+    ClaimedEventsRepository,
+    AutomationRunsRepository,
+    WebhookDeliveriesRepository,
     OutboxPruner,
     UnwatchedEventsRepository,
   ],

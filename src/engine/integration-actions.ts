@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { StoredAction } from '../automations/automation-definition';
 import { renderTemplate } from '../automations/templates';
 import type { SecretBox } from '../common/crypto/secret-box';
 import { isoTimestamp } from '../common/time';
 import type { StoredConfig } from '../integrations/integration-config';
 import type { OutsideServices } from '../integrations/outside-services';
-import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
+import { type LeadRecord, toLeadResponse } from '../leads/lead-record';
 import type { AppliedAction } from './automation-run.entity';
 import type { PendingWebhook } from './action-executor';
-import type { ClaimedEvent } from './claimed-event';
+import type { ClaimedEvent } from './claimed-events.repository';
 
 type IntegrationAction = Extract<StoredAction, { type: 'send_email' | 'notify_slack' }>;
 
@@ -22,7 +21,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * type fails the run (saving the automation refused both, but the integration may have changed since).
  */
 export async function integrationDelivery(
-  m: EntityManager,
+  row: { type: string; is_active: boolean; config: StoredConfig } | undefined,
   box: SecretBox,
   services: OutsideServices,
   action: IntegrationAction,
@@ -30,10 +29,6 @@ export async function integrationDelivery(
   event: ClaimedEvent,
 ): Promise<{ applied: AppliedAction; delivery?: PendingWebhook }> {
   const expected = action.type === 'send_email' ? 'mailgun' : 'slack';
-  const [row]: { type: string; is_active: boolean; config: StoredConfig }[] = await m.query(
-    `SELECT type, is_active, config FROM integrations WHERE id = $1 AND workspace_id = $2`,
-    [action.integration_id, lead.workspace_id],
-  );
   if (!row || row.type !== expected)
     throw new Error(
       `The integration ${action.integration_id} is not a ${expected} integration of this workspace.`,

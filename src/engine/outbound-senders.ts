@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { APP_VERSION } from '../common/app-version';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
-import { Integration } from '../integrations/integration.entity';
+import { IntegrationsRepository } from '../integrations/integrations.repository';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
@@ -34,7 +33,7 @@ export class IntegrationGone extends Error {}
 @Injectable()
 export class OutboundSenders {
   constructor(
-    private readonly db: DataSource,
+    private readonly integrationRows: IntegrationsRepository,
     private readonly box: SecretBox,
     private readonly integrations: IntegrationsService,
     private readonly appConfig: AppConfig,
@@ -75,9 +74,7 @@ export class OutboundSenders {
     const integration =
       d.integration_id === null
         ? null
-        : await this.db
-            .getRepository(Integration)
-            .findOneBy({ id: d.integration_id, workspaceId: d.workspace_id });
+        : await this.integrationRows.findInWorkspace(d.workspace_id, d.integration_id);
     if (!integration) throw new IntegrationGone('The integration was deleted.');
     if (!integration.isActive) throw new IntegrationGone('The integration is inactive.');
     return this.integrations.revealConfig(integration);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { ApiException } from '../common/errors/api.exception';
 import { isoTimestamp } from '../common/time';
-import { type LeadRecord, toLeadResponse } from '../leads/lead-row';
+import { type LeadRecord, toLeadResponse } from '../leads/lead-record';
+import { IntegrationsRepository } from '../integrations/integrations.repository';
 import { LeadsService } from '../leads/leads.service';
 import type { PendingWebhook } from './action-executor';
-import type { ClaimedEvent } from './claimed-event';
+import type { ClaimedEvent } from './claimed-events.repository';
 import { WebhookDeliveries } from './webhook-deliveries';
 
 /** The body of an event's webhook (send_webhook action and subscriptions alike). */
@@ -20,14 +20,6 @@ export function eventBody(event: ClaimedEvent, lead: LeadRecord | undefined): Re
   };
 }
 
-interface Subscription {
-  id: number;
-  workspace_id: number;
-  url: string;
-  event_types: string[];
-  created_at: Date;
-}
-
 /**
  * Webhook subscriptions (integrations of type `webhook`): every event of a subscribed type in the
  * integration's workspace becomes a delivery, queued in the transaction that processes the event (so exactly
@@ -39,18 +31,13 @@ interface Subscription {
 export class SubscriptionDeliveries {
   constructor(
     private readonly leads: LeadsService,
+    private readonly integrations: IntegrationsRepository,
     private readonly deliveries: WebhookDeliveries,
   ) {}
 
-  async enqueue(m: EntityManager, batch: ClaimedEvent[]): Promise<number> {
-    const workspaces = [...new Set(batch.map((e) => e.workspace_id))];
-    const subs: Subscription[] = await m.query(
-      `SELECT id, workspace_id, config->>'url' AS url, config->'event_types' AS event_types, created_at
-         FROM integrations
-        WHERE type = 'webhook' AND is_active AND workspace_id = ANY($1::int[])
-        ORDER BY id`,
-      [workspaces],
-    );
+  /** Queues the deliveries of a batch's events in the current transaction (the worker's); returns how many. */
+  async enqueue(batch: ClaimedEvent[]): Promise<number> {
+    const subs = await this.integrations.activeSubscriptions([...new Set(batch.map((e) => e.workspace_id))]);
     if (!subs.length) return 0;
     let queued = 0;
     for (const event of batch) {
@@ -63,7 +50,7 @@ export class SubscriptionDeliveries {
           s.created_at.getTime() <= at,
       );
       if (!matching.length) continue;
-      const payload = eventBody(event, await this.lead(m, event));
+      const payload = eventBody(event, await this.lead(event));
       const hooks: PendingWebhook[] = matching.map((s) => ({
         id: randomUUID(),
         workspaceId: event.workspace_id,
@@ -74,16 +61,16 @@ export class SubscriptionDeliveries {
         eventType: event.type,
         payload,
       }));
-      await this.deliveries.enqueue(m, null, hooks);
+      await this.deliveries.enqueue(null, hooks);
       queued += hooks.length;
     }
     return queued;
   }
 
-  private async lead(m: EntityManager, event: ClaimedEvent): Promise<LeadRecord | undefined> {
+  private async lead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
     if (event.lead_id === null) return undefined;
     try {
-      return await this.leads.get(event.workspace_id, event.lead_id, m);
+      return await this.leads.get(event.workspace_id, event.lead_id);
     } catch (err) {
       if (err instanceof ApiException) return undefined;
       throw err;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TxRepository } from '../database/tx-repository';
 
 /**
  * Events nobody listens to: no active automation of their workspace triggers on their type and no active
@@ -8,9 +8,7 @@ import { DataSource } from 'typeorm';
  * batch instead of being claimed, loaded and looped over.
  */
 @Injectable()
-export class UnwatchedEventsRepository {
-  constructor(private readonly db: DataSource) {}
-
+export class UnwatchedEventsRepository extends TxRepository {
   /**
    * Marks the unwatched ones among the `window` oldest pending events (per workspace, by the pending-events
    * index) processed; returns how many. Looking at a bounded window keeps each call cheap however long the
@@ -19,7 +17,7 @@ export class UnwatchedEventsRepository {
    * happens for it.
    */
   async markProcessed(window: number): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [, count] = (await this.tx.query(
       `UPDATE domain_events SET processed_at = now(), attempts = attempts + 1
         WHERE id IN (
           SELECT d.id

@@ -1,24 +1,18 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service';
 import type { PendingWebhook } from './action-executor';
 import { ENGINE_CONFIG } from './engine.tokens';
 import { type EngineConfig, retryDelayMs } from './engine-config';
 import { RunLogService } from './run-log.service';
-import { IntegrationGone, type OutboundDelivery, OutboundSenders } from './outbound-senders';
+import { IntegrationGone, OutboundSenders } from './outbound-senders';
+import {
+  type AttemptOutcome,
+  type ClaimedDelivery,
+  WebhookDeliveriesRepository,
+} from './webhook-deliveries.repository';
 import { DeliveryFailure } from './webhook-sender';
 
-interface ClaimedDelivery extends OutboundDelivery {
-  automation_run_id: string | null;
-  attempts: number;
-  /** host[:port] of the URL, lower-cased: deliveries to one receiver share its concurrency limit. */
-  destination: string;
-}
-
 const KIND_NAMES = { webhook: 'Webhook', subscription: 'Webhook', email: 'E-mail', slack: 'Slack message' };
-
-/** host[:port] of a delivery's URL, in SQL (so candidates can be limited per destination). */
-const DESTINATION = `lower(substring(d.url from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)'))`;
 
 /**
  * Durable outbound webhooks (`webhook_deliveries`). A run stores its deliveries in its own transaction;
@@ -44,32 +38,16 @@ export class WebhookDeliveries {
   onSettled?: () => void;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly queue: WebhookDeliveriesRepository,
     private readonly runLog: RunLogService,
     private readonly senders: OutboundSenders,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  /** Stores deliveries in the caller's transaction (`runId`: the run that asked for them, if any). */
-  async enqueue(m: EntityManager, runId: string | null, hooks: PendingWebhook[]): Promise<void> {
-    for (const h of hooks)
-      await m.query(
-        `INSERT INTO webhook_deliveries
-           (id, automation_run_id, workspace_id, integration_id, kind, url, secret, event_type, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-        [
-          h.id,
-          runId,
-          h.workspaceId,
-          h.integrationId ?? null,
-          h.kind ?? 'webhook',
-          h.url,
-          h.secret,
-          h.eventType,
-          JSON.stringify(h.payload),
-        ],
-      );
+  /** Stores deliveries in the current transaction (`runId`: the run that asked for them, if any). */
+  enqueue(runId: string | null, hooks: PendingWebhook[]): Promise<void> {
+    return this.queue.insert(runId, hooks);
   }
 
   /** Starts sending due deliveries as far as the limits allow (without waiting for them); returns how many. */
@@ -80,17 +58,7 @@ export class WebhookDeliveries {
     const workspaceLimit = this.config.deliveryWorkspaceConcurrency;
     // Candidates: the oldest due ones, but no more per destination and per workspace than could be sent, so one
     // destination's backlog does not crowd the others out of the list.
-    const candidates: { id: string; workspace_id: number; destination: string }[] = await this.db.query(
-      `SELECT id, workspace_id, destination FROM (
-         SELECT d.id, d.workspace_id, ${DESTINATION} AS destination, d.next_attempt_at,
-                row_number() OVER (PARTITION BY ${DESTINATION} ORDER BY d.next_attempt_at, d.id) AS nd,
-                row_number() OVER (PARTITION BY d.workspace_id ORDER BY d.next_attempt_at, d.id) AS nw
-           FROM webhook_deliveries d
-          WHERE d.status = 'pending' AND d.next_attempt_at <= now()) c
-        WHERE nd <= $1 AND nw <= $2
-        ORDER BY next_attempt_at, id LIMIT $3`,
-      [hostLimit, workspaceLimit, free * 4],
-    );
+    const candidates = await this.queue.dueCandidates(hostLimit, workspaceLimit, free * 4);
     const chosen: string[] = [];
     const dest = new Map(this.perDestination);
     const ws = new Map(this.perWorkspace);
@@ -104,17 +72,7 @@ export class WebhookDeliveries {
     }
     this.blocked = candidates.length > chosen.length;
     if (!chosen.length) return 0;
-    // The lease; a delivery another worker leased since the candidates were read no longer matches.
-    const [claimed]: [ClaimedDelivery[], number] = await this.db.query(
-      `UPDATE webhook_deliveries d
-          SET attempts = d.attempts + 1,
-              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
-              updated_at = now()
-        WHERE d.id = ANY($1::uuid[]) AND d.status = 'pending' AND d.next_attempt_at <= now()
-      RETURNING d.id, d.automation_run_id, d.kind, d.integration_id, d.url, d.secret, d.event_type,
-                d.payload, d.attempts, d.workspace_id, ${DESTINATION} AS destination`,
-      [chosen, this.config.leaseMs],
-    );
+    const claimed = await this.queue.lease(chosen, this.config.leaseMs);
     for (const d of claimed) this.start(d);
     return claimed.length;
   }
@@ -122,11 +80,8 @@ export class WebhookDeliveries {
   /** How long the loop may sleep: until the next delivery is due, at most `pollMs`; waits for a free slot. */
   async idleMs(pollMs: number): Promise<number> {
     if (this.blocked || this.inFlight.size >= this.config.deliveryConcurrency) return pollMs;
-    const [row]: { ms: number | null }[] = await this.db.query(
-      `SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms
-         FROM webhook_deliveries WHERE status = 'pending'`,
-    );
-    return Math.min(pollMs, row?.ms ?? Infinity);
+    const ms = await this.queue.msUntilNextDue();
+    return Math.min(pollMs, ms ?? Infinity);
   }
 
   /** Waits for the deliveries in flight to settle (at most `ms`), for a clean shutdown. */
@@ -161,11 +116,11 @@ export class WebhookDeliveries {
   private async attempt(d: ClaimedDelivery): Promise<void> {
     try {
       const status = await this.senders.send(d);
-      await this.settle(d, `status = 'delivered', last_status_code = $3, last_error = NULL`, [status]);
+      await this.settle(d, { status: 'delivered', statusCode: status });
       this.metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
     } catch (err) {
       if (err instanceof IntegrationGone) {
-        await this.settle(d, `status = 'cancelled', last_error = $3`, [err.message]);
+        await this.settle(d, { status: 'cancelled', error: err.message });
         return;
       }
       const failure =
@@ -174,20 +129,21 @@ export class WebhookDeliveries {
           : new DeliveryFailure(err instanceof Error ? err.message : String(err), false);
       const delay = failure.retryable ? retryDelayMs(this.config, d.attempts) : undefined;
       if (delay !== undefined) {
-        await this.settle(
-          d,
-          `next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
-           last_status_code = $3, last_error = $4`,
-          [failure.statusCode, failure.message, delay],
-        );
+        await this.settle(d, {
+          status: 'retry',
+          statusCode: failure.statusCode,
+          error: failure.message,
+          delayMs: delay,
+        });
         this.metrics?.webhookDeliveries.inc({ outcome: 'retry' });
         return;
       }
       this.metrics?.webhookDeliveries.inc({ outcome: 'failed' });
-      const settled = await this.settle(d, `status = 'failed', last_status_code = $3, last_error = $4`, [
-        failure.statusCode,
-        failure.message,
-      ]);
+      const settled = await this.settle(d, {
+        status: 'failed',
+        statusCode: failure.statusCode,
+        error: failure.message,
+      });
       if (settled && d.automation_run_id !== null)
         await this.runLog.webhookFailed(
           d.automation_run_id,
@@ -200,14 +156,9 @@ export class WebhookDeliveries {
    * Records an attempt's outcome, only if the delivery is still this attempt's (a lease that ran out may have
    * let another worker claim it again). Returns whether it did.
    */
-  private async settle(d: ClaimedDelivery, set: string, params: unknown[]): Promise<boolean> {
+  private async settle(d: ClaimedDelivery, outcome: AttemptOutcome): Promise<boolean> {
     try {
-      const [, count]: [unknown, number] = await this.db.query(
-        `UPDATE webhook_deliveries SET ${set}, updated_at = now()
-          WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-        [d.id, d.attempts, ...params],
-      );
-      return count > 0;
+      return await this.queue.settle(d, outcome);
     } catch (err) {
       this.logger.error(`could not record the outcome of delivery ${d.id}: ${(err as Error).message}`);
       return false;

@@ -1,122 +1,98 @@
+import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { DataSource, EntityManager } from 'typeorm';
-import { retryConflicts } from '../common/crud/retry-conflicts';
+import { afterCommit, type TypeOrmTransactions } from '../database/transactions';
+import { DomainEventsRepository } from './domain-events.repository';
 import { DomainEvent, RecordedEvent } from './domain-event';
 
 type Listener = (event: RecordedEvent) => void | Promise<void>;
 
 /**
- * Durable domain events: `record` writes them to the `domain_events` outbox in the caller's transaction;
- * `transaction` runs work in a transaction and, once it committed, emits its events in-process to
- * `onCommitted` listeners. A rolled-back transaction emits nothing (and its rows never existed).
+ * Durable domain events: `record` writes them to the `domain_events` outbox in the current transaction (the
+ * `@Transactional()` service method that made the change); once that transaction committed, they are emitted
+ * in-process to `onCommitted` listeners. A rolled-back transaction emits nothing (and its rows never existed).
  */
 @Injectable()
 export class EventsService {
   private readonly logger = new Logger(EventsService.name);
   private readonly emitter = new EventEmitter().setMaxListeners(100);
-  private readonly pending = new WeakMap<EntityManager, RecordedEvent[]>();
+  /** Events recorded per transaction (keyed by its EntityManager), emitted after its commit. */
+  private readonly pending = new WeakMap<object, RecordedEvent[]>();
   /** Causal chain of the events a transaction records (set by the automation engine while actions run). */
-  private readonly chains = new WeakMap<EntityManager, Chain>();
+  private readonly chains = new WeakMap<object, Chain>();
 
-  private savepoints = 0;
+  constructor(
+    private readonly txHost: TransactionHost<TypeOrmTransactions>,
+    private readonly outbox: DomainEventsRepository,
+  ) {}
 
-  constructor(private readonly db: DataSource) {}
-
-  /** Inserts the events (one statement) in the transaction of `manager`. */
-  async record(manager: EntityManager, events: DomainEvent | DomainEvent[]): Promise<RecordedEvent[]> {
+  /** Inserts the events (one statement) in the current transaction; a change outside one is a bug. */
+  async record(events: DomainEvent | DomainEvent[]): Promise<RecordedEvent[]> {
     const list = Array.isArray(events) ? events : [events];
     if (!list.length) return [];
-    const params: unknown[] = [];
+    if (!this.txHost.isTransactionActive())
+      throw new Error('Domain events are recorded in the transaction of their change (@Transactional).');
+    const manager = this.txHost.tx;
     const chain = this.chains.get(manager);
-    const values = list.map((e) => {
-      params.push(e.workspaceId, e.type, e.leadId, JSON.stringify(payload(e, chain)));
-      const n = params.length;
-      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
-    });
-    const rows: { id: string; created_at: Date }[] = await manager.query(
-      `INSERT INTO domain_events (workspace_id, type, lead_id, payload) VALUES ${values.join(', ')}
-       RETURNING id, created_at`,
-      params,
+    const rows = await this.outbox.insert(
+      list.map((e) => ({
+        workspaceId: e.workspaceId,
+        type: e.type,
+        leadId: e.leadId,
+        payload: payload(e, chain),
+      })),
     );
-    const recorded = list.map((e, i) => ({ ...e, id: String(rows[i].id), createdAt: rows[i].created_at }));
+    const recorded = list.map((e, i) => ({ ...e, id: rows[i].id, createdAt: rows[i].created_at }));
     const queue = this.pending.get(manager);
     if (queue) queue.push(...recorded);
-    else this.pending.set(manager, recorded);
+    else {
+      this.pending.set(manager, recorded);
+      afterCommit(manager, () => this.flush(manager));
+    }
     return recorded;
   }
 
   /**
-   * Runs `work` in a transaction and emits the events it recorded after the commit. With `outer` (a caller's
-   * transaction) it runs there instead; that caller's own `transaction` emits once the outer one commits.
-   * A transaction PostgreSQL aborts as a deadlock victim or for a serialization failure runs again (bounded,
-   * see retryConflicts): `work` must not have effects outside the database.
-   */
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
-    if (outer) return work(outer);
-    return retryConflicts(() => this.once(work));
-  }
-
-  private async once<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    let manager: EntityManager | undefined;
-    try {
-      const result = await this.db.transaction((m) => {
-        manager = m;
-        return work(m);
-      });
-      this.flush(manager!);
-      return result;
-    } finally {
-      if (manager) {
-        this.pending.delete(manager);
-        this.chains.delete(manager);
-      }
-    }
-  }
-
-  /**
-   * Events recorded in `manager`'s transaction from now on carry this causal chain (`payload.depth`, the number
+   * Events recorded in the current transaction from now on carry this causal chain (`payload.depth`, the number
    * of automation runs that led to them, and `payload.budget`, what they may still cause); undefined (the
    * default, changes made through the API) starts a new chain.
    */
-  setChain(manager: EntityManager, chain: Chain | undefined): void {
+  setChain(chain: Chain | undefined): void {
+    const manager = this.txHost.tx;
     if (chain) this.chains.set(manager, chain);
     else this.chains.delete(manager);
   }
 
-  /** How many events `manager`'s transaction recorded so far (a mark for `recordedSince`). */
-  recordedCount(manager: EntityManager): number {
-    return this.pending.get(manager)?.length ?? 0;
+  /** How many events the current transaction recorded so far (a mark for `recordedSince`). */
+  recordedCount(): number {
+    return this.pending.get(this.txHost.tx)?.length ?? 0;
   }
 
-  /** The events `manager`'s transaction recorded after `mark`. */
-  recordedSince(manager: EntityManager, mark: number): RecordedEvent[] {
-    return this.pending.get(manager)?.slice(mark) ?? [];
+  /** The events the current transaction recorded after `mark`. */
+  recordedSince(mark: number): RecordedEvent[] {
+    return this.pending.get(this.txHost.tx)?.slice(mark) ?? [];
   }
 
   /** Sets the chain budget carried by events recorded in this transaction (once it is known). */
-  async setBudget(manager: EntityManager, events: RecordedEvent[], budget: number): Promise<void> {
+  async setBudget(events: RecordedEvent[], budget: number): Promise<void> {
     if (!events.length) return;
-    await manager.query(
-      `UPDATE domain_events SET payload = payload || jsonb_build_object('budget', $2::int) WHERE id = ANY($1::bigint[])`,
-      [events.map((e) => e.id), budget],
+    await this.outbox.setBudget(
+      events.map((e) => e.id),
+      budget,
     );
   }
 
   /**
-   * Runs `work` inside a savepoint of `manager`'s transaction: when it throws, its writes and the events it
-   * recorded are undone (and will not be emitted), the transaction goes on, and the error is rethrown.
+   * Runs `work` inside a savepoint of the current transaction (nested propagation): when it throws, its writes
+   * and the events it recorded are undone (and will not be emitted), the transaction goes on, and the error is
+   * rethrown.
    */
-  async savepoint<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
-    const name = `sp_${++this.savepoints}`;
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    const manager = this.txHost.tx;
     const mark = this.pending.get(manager)?.length ?? 0;
-    await manager.query(`SAVEPOINT ${name}`);
     try {
-      const result = await work();
-      await manager.query(`RELEASE SAVEPOINT ${name}`);
-      return result;
+      return await this.txHost.withTransaction(Propagation.Nested, work);
     } catch (err) {
-      await manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
       this.pending.get(manager)?.splice(mark);
       throw err;
     }
@@ -136,9 +112,10 @@ export class EventsService {
     return () => this.emitter.off('committed', wrapped);
   }
 
-  private flush(manager: EntityManager): void {
+  private flush(manager: object): void {
     const events = this.pending.get(manager) ?? [];
     this.pending.delete(manager);
+    this.chains.delete(manager);
     for (const e of events) this.emitter.emit('committed', e);
   }
 }

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TxRepository } from '../database/tx-repository';
 
-/** SQL of the outbox's upkeep: pruning processed events, and the backlog as metrics see it. */
+/** The outbox's upkeep: processed events pruned after the retention period (outside any transaction). */
 @Injectable()
-export class OutboxRetentionRepository {
-  constructor(private readonly db: DataSource) {}
-
+export class OutboxRetentionRepository extends TxRepository {
   /**
    * Deletes up to `limit` events processed more than `hours` ago (by the partial index of processed events);
    * returns how many. Rows another transaction holds are skipped. Pending events are never touched.
    */
   async pruneProcessed(hours: number, limit: number): Promise<number> {
-    const [, count] = (await this.db.query(
+    const [, count] = (await this.tx.query(
       // = ANY(ARRAY(…)), not IN (…): the planner may hash-join an IN against a scan of the whole table.
       `DELETE FROM domain_events WHERE id = ANY(ARRAY(
          SELECT id FROM domain_events
@@ -21,14 +19,5 @@ export class OutboxRetentionRepository {
       [hours, limit],
     )) as [unknown, number];
     return count;
-  }
-
-  /** Pending events and the age in seconds of the oldest one (0 when none). */
-  async backlog(): Promise<{ events: number; oldestAgeSeconds: number }> {
-    const [row] = await this.db.query<{ events: string; age: string }[]>(
-      `SELECT count(*) AS events, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age
-         FROM domain_events WHERE processed_at IS NULL`,
-    );
-    return { events: Number(row.events), oldestAgeSeconds: Number(row.age) };
   }
 }

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LeadsModule } from '../leads/leads.module';
 import { FormSubmissionsController } from './form-submissions.controller';
+import { FormSubmissionsRepository } from './form-submissions.repository';
 import { FormSubmissionsService } from './form-submissions.service';
-import { Form } from './form.entity';
 import { FormsController } from './forms.controller';
+import { FormsRepository } from './forms.repository';
 import { FormsService } from './forms.service';
 import { PublicFormsController } from './public-forms.controller';
 
@@ -20,8 +20,8 @@ import { PublicFormsController } from './public-forms.controller';
  *   (lead_id null). submissions_count is a counter kept in the submission's transaction.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Form]), LeadsModule],
+  imports: [LeadsModule],
   controllers: [FormsController, FormSubmissionsController, PublicFormsController],
-  providers: [FormsService, FormSubmissionsService],
+  providers: [FormsService, FormSubmissionsService, FormsRepository, FormSubmissionsRepository],
 })
 export class FormsModule {}

@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { whereUpdated } from '../common/crud/sync-window';
 import { randomBytes } from 'node:crypto';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type QueryDeepPartialEntity, QueryFailedError, Repository } from 'typeorm';
-import { sqlDirection } from '../common/crud/sorting';
-import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
+import type { QueryDeepPartialEntity } from 'typeorm';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
@@ -13,47 +9,28 @@ import { FormResponse } from './dto/form.response';
 import type { LeadDefaults, StoredField } from './form-definition';
 import { checkDefaultRecords, FormDefinitionChecker } from './form-definition.checker';
 import { Form } from './form.entity';
-
-const SORT_COLUMNS = {
-  name: 'lower(f.name)',
-  created_at: 'f.created_at',
-  updated_at: 'f.updated_at',
-  submissions_count: 'f.submissions_count',
-} as const;
-
-/** A default's record deleted between the check and the write: 422 on its path, not a 500. */
-const FOREIGN_KEYS: Record<string, string> = {
-  forms_default_pipeline_id_fkey: 'lead_defaults.pipeline_id',
-  forms_default_stage_id_fkey: 'lead_defaults.stage_id',
-  forms_default_assigned_user_id_fkey: 'lead_defaults.assigned_user_id',
-};
+import { FormsRepository } from './forms.repository';
+import { LeadsRepository } from '../leads/leads.repository';
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class FormsService {
-  constructor(@InjectRepository(Form) private readonly forms: Repository<Form>) {}
+  constructor(
+    private readonly forms: FormsRepository,
+    private readonly leads: LeadsRepository,
+  ) {}
 
-  async list(workspaceId: number, q: FormFiltersDto): Promise<Page<Form>> {
-    const qb = this.forms.createQueryBuilder('f').where('f.workspace_id = :workspaceId', { workspaceId });
-    if (q.is_active !== undefined) qb.andWhere('f.is_active = :active', { active: q.is_active });
-    if (q.search) qb.andWhere('f.name ILIKE :search', { search: likePattern(q.search) });
-    whereUpdated(qb, 'f', q);
-    const dir = sqlDirection(q.direction);
-    const [items, total] = await qb
-      .orderBy(SORT_COLUMNS[q.sort], dir)
-      .addOrderBy('f.id', dir)
-      .take(q.per_page)
-      .skip((q.page - 1) * q.per_page)
-      .getManyAndCount();
-    return { items, total };
+  list(workspaceId: number, q: FormFiltersDto): Promise<Page<Form>> {
+    return this.forms.list(workspaceId, q);
   }
 
-  get(workspaceId: number, id: number): Promise<Form> {
-    return findInWorkspace(this.forms, workspaceId, id, 'form');
+  async get(workspaceId: number, id: number): Promise<Form> {
+    return found(await this.forms.findInWorkspace(workspaceId, id), 'form');
   }
 
   async create(workspaceId: number, dto: CreateFormDto): Promise<Form> {
     const def = await this.definition(workspaceId, dto.fields, dto.lead_defaults ?? {});
-    const form = this.forms.create({
+    return this.forms.create({
       workspaceId,
       name: dto.name,
       isActive: dto.is_active ?? true,
@@ -63,7 +40,6 @@ export class FormsService {
       fields: def.fields!,
       ...defaultColumns(def.defaults!),
     });
-    return this.write(() => this.forms.save(form));
   }
 
   /** Partial update; `fields` or `lead_defaults`, when sent, replace the stored ones as a whole. */
@@ -77,14 +53,13 @@ export class FormsService {
     if (dto.is_active !== undefined) changes.isActive = dto.is_active;
     if (dto.is_public !== undefined) changes.isPublic = dto.is_public;
     if (dto.success_url !== undefined) changes.successUrl = dto.success_url;
-    if (Object.keys(changes).length) await this.write(() => this.forms.update({ id, workspaceId }, changes));
+    if (Object.keys(changes).length) await this.forms.update(workspaceId, id, changes);
     return this.get(workspaceId, id);
   }
 
   /** The leads the form created stay; its submissions are deleted with it. */
   async remove(workspaceId: number, id: number): Promise<void> {
-    const { affected } = await this.forms.delete({ id, workspaceId });
-    if (!affected) throw ApiException.notFound('form');
+    if (!(await this.forms.delete(workspaceId, id))) throw ApiException.notFound('form');
   }
 
   /** Checks the fields and lead defaults that were sent (either may be absent on update); all problems at once. */
@@ -94,21 +69,9 @@ export class FormsService {
       fields: fields === undefined ? undefined : check.fields(fields),
       defaults: defaults === undefined ? undefined : check.leadDefaults(defaults),
     };
-    if (def.defaults) await checkDefaultRecords(this.forms.manager, workspaceId, def.defaults, check);
+    if (def.defaults) await checkDefaultRecords(this.leads, workspaceId, def.defaults, check);
     if (!check.ok) throw ApiException.validation(check.errors);
     return def;
-  }
-
-  private async write<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      const driver =
-        err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : {};
-      const path = driver.code === '23503' && driver.constraint ? FOREIGN_KEYS[driver.constraint] : undefined;
-      if (path) throw ApiException.field(path, `The ${path} field must be a record of this workspace.`);
-      throw err;
-    }
   }
 }
 

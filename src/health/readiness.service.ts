@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { RedisState } from '../common/throttling/redis-window.storage';
 import { isoTimestamp } from '../common/time';
+import { BacklogRepository } from '../metrics/backlog.repository';
 import type { ReadinessBacklog, ReadinessResponse } from './dto/health.response';
 
 /** How long one readiness result is reused: a flood of probes costs one query a second, not one each. */
@@ -18,7 +17,7 @@ export class ReadinessService {
   private cached?: { at: number; result: Promise<ReadinessResponse> };
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly backlogs: BacklogRepository,
     @InjectThrottlerStorage() private readonly storage: StorageWithState,
   ) {}
 
@@ -48,24 +47,14 @@ export class ReadinessService {
 
   /** One query: it proves the database answers and reads the worker's backlog (both partial indexes). */
   private async backlog(): Promise<ReadinessBacklog> {
-    const query = this.db.query<{ events: string; age: string; due: string }[]>(
-      `SELECT (SELECT count(*) FROM domain_events WHERE processed_at IS NULL) AS events,
-              (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::int
-                 FROM domain_events WHERE processed_at IS NULL) AS age,
-              (SELECT count(*) FROM webhook_deliveries
-                WHERE status = 'pending' AND next_attempt_at <= now()) AS due`,
-    );
+    const query = this.backlogs.workerBacklog();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('database probe timed out')), PROBE_TIMEOUT_MS);
     });
     try {
-      const [row] = await Promise.race([query, timeout]);
-      return {
-        events: Number(row.events),
-        oldest_event_age_seconds: Number(row.age),
-        webhooks_due: Number(row.due),
-      };
+      const row = await Promise.race([query, timeout]);
+      return { events: row.events, oldest_event_age_seconds: row.age, webhooks_due: row.due };
     } finally {
       clearTimeout(timer);
     }

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { whereUpdated } from '../common/crud/sync-window';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
-import { sqlDirection } from '../common/crud/sorting';
-import { findInWorkspace } from '../common/crud/workspace-scope';
 import { ApiException, FieldErrors } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
@@ -15,6 +10,8 @@ import { AppConfig } from '../config/app-config';
 import { prepareConfig, maskConfig, StoredConfig } from './integration-config';
 import { INTEGRATION_TYPES, integrationType, IntegrationType } from './integration-types';
 import { Integration } from './integration.entity';
+import { IntegrationsRepository } from './integrations.repository';
+import { found } from '../common/crud/found';
 
 /** The receiver route of each receiving type (src/integrations/receivers). */
 export const RECEIVER_PATHS: Record<string, string> = {
@@ -22,16 +19,10 @@ export const RECEIVER_PATHS: Record<string, string> = {
   google_ads: 'google-ads',
 };
 
-const SORT_COLUMNS = {
-  name: 'lower(i.name)',
-  created_at: 'i.created_at',
-  updated_at: 'i.updated_at',
-} as const;
-
 @Injectable()
 export class IntegrationsService {
   constructor(
-    @InjectRepository(Integration) private readonly integrations: Repository<Integration>,
+    private readonly integrations: IntegrationsRepository,
     private readonly box: SecretBox,
     private readonly appConfig: AppConfig,
   ) {}
@@ -43,40 +34,25 @@ export class IntegrationsService {
     }));
   }
 
-  async list(workspaceId: number, q: IntegrationFiltersDto): Promise<Page<Integration>> {
-    const qb = this.integrations
-      .createQueryBuilder('i')
-      .where('i.workspace_id = :workspaceId', { workspaceId });
-    if (q.type) qb.andWhere('i.type = :type', { type: q.type });
-    if (q.is_active !== undefined) qb.andWhere('i.is_active = :active', { active: q.is_active });
-    whereUpdated(qb, 'i', q);
-    const dir = sqlDirection(q.direction);
-    const [items, total] = await qb
-      .orderBy(SORT_COLUMNS[q.sort], dir)
-      .addOrderBy('i.id', dir)
-      .take(q.per_page)
-      .skip((q.page - 1) * q.per_page)
-      .getManyAndCount();
-    return { items, total };
+  list(workspaceId: number, q: IntegrationFiltersDto): Promise<Page<Integration>> {
+    return this.integrations.list(workspaceId, q);
   }
 
-  get(workspaceId: number, id: number): Promise<Integration> {
-    return findInWorkspace(this.integrations, workspaceId, id, 'integration');
+  async get(workspaceId: number, id: number): Promise<Integration> {
+    return found(await this.integrations.findInWorkspace(workspaceId, id), 'integration');
   }
 
   async create(workspaceId: number, dto: CreateIntegrationDto): Promise<Integration> {
     const type = integrationType(dto.type)!; // the DTO allows only catalog types
     const config = await this.config(type, dto.config ?? {}, undefined);
-    return this.integrations.save(
-      this.integrations.create({
-        workspaceId,
-        type: type.type,
-        name: dto.name,
-        config,
-        isActive: dto.is_active ?? true,
-        receiverToken: randomBytes(32).toString('hex'),
-      }),
-    );
+    return this.integrations.create({
+      workspaceId,
+      type: type.type,
+      name: dto.name,
+      config,
+      isActive: dto.is_active ?? true,
+      receiverToken: randomBytes(32).toString('hex'),
+    });
   }
 
   /** Partial update; a config, when sent, replaces the stored one (masked secrets resolve to the stored values). */
@@ -95,8 +71,7 @@ export class IntegrationsService {
   }
 
   async remove(workspaceId: number, id: number): Promise<void> {
-    const { affected } = await this.integrations.delete({ id, workspaceId });
-    if (!affected) throw ApiException.notFound('integration');
+    if (!(await this.integrations.delete(workspaceId, id))) throw ApiException.notFound('integration');
   }
 
   /** The plaintext config, secrets decrypted: for the code that calls the integration, never for a response. */

@@ -1,5 +1,5 @@
 import type { Changes, DomainEvent } from '../events/domain-event';
-import { type LeadRecord, WRITABLE_FIELDS } from './lead-row';
+import { type LeadRecord, WRITABLE_FIELDS } from './lead-record';
 import type { TagRef } from './lead-tags.repository';
 
 /** lead.created with every field set, plus tag.added for each tag. */

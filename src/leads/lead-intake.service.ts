@@ -1,14 +1,14 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import type { Changes } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { CUSTOM_FIELDS_MAX_KEYS, type CustomFields, phoneDigits } from './dto/lead-fields';
 import type { LeadStatus } from './lead.entity';
-import { resolveReferences } from './lead-references';
-import { type LeadRecord, TAGS_OF } from './lead-row';
-import { ensureAndAddLeadTags } from './lead-tags.repository';
-import { insertLead, type LeadValues, updateLead } from './lead-writes';
 import { createdEvents, updatedEvents } from './lead-events';
+import type { LeadRecord } from './lead-record';
+import { LeadTagsRepository } from './lead-tags.repository';
+import { type LeadValues, LeadsRepository } from './leads.repository';
+import { LeadsService } from './leads.service';
 
 /** A lead arriving from outside (inbound endpoint, later form submissions); validated by the caller. */
 export interface IntakeInput {
@@ -48,51 +48,40 @@ const FILLABLE = ['first_name', 'last_name', 'email', 'phone', 'company', 'sourc
  */
 @Injectable()
 export class LeadIntakeService {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly leadsService: LeadsService,
+    private readonly leads: LeadsRepository,
+    private readonly tags: LeadTagsRepository,
+    private readonly events: EventsService,
+  ) {}
 
-  /** With `manager`, runs inside the caller's transaction (its events are emitted when that one commits). */
-  intake(workspaceId: number, input: IntakeInput, manager?: EntityManager): Promise<IntakeResult> {
-    return this.events.transaction(async (m) => {
-      const email = input.email?.trim() || null;
-      const digits = phoneDigits(input.phone);
-      const phoneKey = digits && digits.length >= MIN_PHONE_DIGITS_FOR_MATCH ? digits : null;
-      // Target-list entries run left to right: the email lock, then the phone lock (a null key locks nothing).
-      await m.query(
-        `SELECT pg_advisory_xact_lock(hashtextextended('lead-intake:' || $1::int || ':e:' || lower($2), 0)),
-                pg_advisory_xact_lock(hashtextextended('lead-intake:' || $1::int || ':p:' || $3, 0))`,
-        [workspaceId, email, phoneKey],
-      );
-      // A new statement after the locks: its snapshot sees a lead committed by whoever held them before.
-      const [existing]: LeadRecord[] = await m.query(
-        `SELECT l.*, ${TAGS_OF('l')} FROM leads l
-          WHERE l.workspace_id = $1 AND (lower(l.email) = lower($2) OR l.phone_digits = $3)
-          ORDER BY (lower(l.email) = lower($2)) IS TRUE DESC, l.id LIMIT 1 FOR UPDATE OF l`,
-        [workspaceId, email, phoneKey],
-      );
-      if (existing) return { leadId: await this.merge(m, existing, input), isDuplicate: true };
-      return { leadId: await this.create(m, workspaceId, { ...input, email }), isDuplicate: false };
-    }, manager);
+  /** In the caller's transaction when there is one (its events are emitted when that one commits). */
+  @Transactional()
+  async intake(workspaceId: number, input: IntakeInput): Promise<IntakeResult> {
+    const email = input.email?.trim() || null;
+    const digits = phoneDigits(input.phone);
+    const phoneKey = digits && digits.length >= MIN_PHONE_DIGITS_FOR_MATCH ? digits : null;
+    const existing = await this.leads.lockDuplicate(workspaceId, email, phoneKey);
+    if (existing) return { leadId: await this.merge(existing, input), isDuplicate: true };
+    return { leadId: await this.create(workspaceId, { ...input, email }), isDuplicate: false };
   }
 
-  private async create(m: EntityManager, workspaceId: number, input: IntakeInput): Promise<number> {
-    const refs = await resolveReferences(m, workspaceId, null, input);
+  private async create(workspaceId: number, input: IntakeInput): Promise<number> {
+    const refs = await this.leadsService.resolveReferences(workspaceId, null, input);
     const values: LeadValues = { ...refs, first_name: input.first_name?.trim() || fallbackName(input) };
     for (const f of FILLABLE) if (f !== 'first_name' && input[f] != null) values[f] = input[f];
     if (input.status) values.status = input.status;
     if (input.lead_score !== undefined) values.lead_score = input.lead_score;
     if (input.starred !== undefined) values.starred = input.starred;
     if (input.custom_fields) values.custom_fields = input.custom_fields;
-    const row = await insertLead<LeadRecord>(m, workspaceId, values);
-    const added = input.tags?.length ? await ensureAndAddLeadTags(m, workspaceId, row.id, input.tags) : [];
-    await this.events.record(
-      m,
-      createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added),
-    );
+    const row = await this.leads.insert(workspaceId, values);
+    const added = input.tags?.length ? await this.tags.ensureAndAdd(workspaceId, row.id, input.tags) : [];
+    await this.events.record(createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added));
     return row.id;
   }
 
   /** Fills only empty fields, adds tags and missing custom_fields keys; never overwrites. */
-  private async merge(m: EntityManager, lead: LeadRecord, input: IntakeInput): Promise<number> {
+  private async merge(lead: LeadRecord, input: IntakeInput): Promise<number> {
     const changes: Changes = {};
     for (const f of FILLABLE) {
       const value = input[f];
@@ -109,15 +98,15 @@ export class LeadIntakeService {
     }
     const values: LeadValues = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.to]));
     const added = input.tags?.length
-      ? await ensureAndAddLeadTags(m, lead.workspace_id, lead.id, input.tags)
+      ? await this.tags.ensureAndAdd(lead.workspace_id, lead.id, input.tags)
       : [];
     if (added.length) {
       const tags = [...lead.tags, ...added.map((t) => t.name)].sort(byName);
       changes.tags = { from: lead.tags, to: tags };
     }
     if (!Object.keys(changes).length) return lead.id;
-    await updateLead(m, lead.workspace_id, lead.id, values);
-    await this.events.record(m, updatedEvents(lead, changes, added));
+    await this.leads.update(lead.workspace_id, lead.id, values);
+    await this.events.record(updatedEvents(lead, changes, added));
     return lead.id;
   }
 }

@@ -5,7 +5,7 @@ import { IdPipe } from '../common/crud/id.pipe';
 import { ApiBodyErrors, ApiDataResponse, ApiRecordErrors } from '../common/docs/api-responses';
 import { AddLeadTagDto } from './dto/lead.dto';
 import { LeadResponse } from './dto/lead.response';
-import { toLeadResponse } from './lead-row';
+import { toLeadResponse } from './lead-record';
 import { LeadsService } from './leads.service';
 
 @ApiTags('Leads')

@@ -15,7 +15,7 @@ import { RequestUrl } from '../common/pagination/request-url.decorator';
 import { CreateLeadDto, UpdateLeadDto } from './dto/lead.dto';
 import { LeadFiltersDto } from './dto/lead-filters.dto';
 import { LeadResponse } from './dto/lead.response';
-import { toLeadResponse } from './lead-row';
+import { toLeadResponse } from './lead-record';
 import { LeadsService } from './leads.service';
 
 const REFERENCES =

@@ -1,122 +1,114 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { diff } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { CreateLeadDto, UpdateLeadDto } from './dto/lead.dto';
 import type { LeadFiltersDto } from './dto/lead-filters.dto';
-import { resolveReferences } from './lead-references';
-import { type LeadRecord, SELECT_LEAD, WRITABLE_FIELDS, type WritableField } from './lead-row';
 import { createdEvents, updatedEvents } from './lead-events';
-import { ensureAndAddLeadTags, ensureTags, removeLeadTag, replaceLeadTags } from './lead-tags.repository';
-import { insertLead, lockLead, type LeadValues, touchLead, updateLead } from './lead-writes';
-import { buildListQuery } from './leads.query';
+import { type LeadRecord, WRITABLE_FIELDS, type WritableField } from './lead-record';
+import { namesReferences, type ReferenceInput, type References, settleReferences } from './lead-references';
+import { LeadTagsRepository } from './lead-tags.repository';
+import { type LeadValues, LeadsRepository } from './leads.repository';
+import { found } from '../common/crud/found';
 
-type LeadRow = LeadRecord & { total?: number };
-
+/**
+ * Leads: the rules of reading and changing them. Every change runs in one transaction (joining the caller's,
+ * e.g. the automation engine's or an idempotent request's) and records its domain events in it.
+ */
 @Injectable()
 export class LeadsService {
   constructor(
-    private readonly db: DataSource,
+    private readonly leads: LeadsRepository,
+    private readonly tags: LeadTagsRepository,
     private readonly events: EventsService,
   ) {}
 
-  async list(workspaceId: number, q: LeadFiltersDto): Promise<Page<LeadRecord>> {
-    const { sql, params } = buildListQuery(workspaceId, q);
-    const rows: LeadRow[] = await this.db.query(sql, params);
-    return { items: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
+  list(workspaceId: number, q: LeadFiltersDto): Promise<Page<LeadRecord>> {
+    return this.leads.list(workspaceId, q);
   }
 
-  async get(workspaceId: number, id: number, m: EntityManager = this.db.manager): Promise<LeadRecord> {
-    const [lead] = await m.query(SELECT_LEAD, [id, workspaceId]);
-    if (!lead) throw ApiException.notFound('lead');
+  async get(workspaceId: number, id: number): Promise<LeadRecord> {
+    return found(await this.leads.findInWorkspace(workspaceId, id), 'lead');
+  }
+
+  @Transactional()
+  async create(workspaceId: number, dto: CreateLeadDto): Promise<LeadRecord> {
+    const refs = await this.resolveReferences(workspaceId, null, dto);
+    const { id } = await this.leads.insert(workspaceId, { ...fieldsOf(dto), ...refs });
+    const added = dto.tags
+      ? await this.tags.replace(id, await this.tags.ensureTags(workspaceId, dto.tags))
+      : [];
+    const lead = await this.get(workspaceId, id);
+    await this.events.record(createdEvents(lead, added));
     return lead;
   }
 
-  async create(workspaceId: number, dto: CreateLeadDto): Promise<LeadRecord> {
-    return this.events.transaction(async (m) => {
-      const refs = await resolveReferences(m, workspaceId, null, dto);
-      const { id } = await insertLead(m, workspaceId, { ...fieldsOf(dto), ...refs });
-      const added = dto.tags ? await replaceLeadTags(m, id, await ensureTags(m, workspaceId, dto.tags)) : [];
-      const lead = await this.get(workspaceId, id, m);
-      await this.events.record(m, createdEvents(lead, added));
-      return lead;
-    });
-  }
-
-  /**
-   * PUT and PATCH: only the fields sent change; nothing changed → no write, no event. `outer`: run in the
-   * caller's transaction (the automation engine), else in a transaction of its own.
-   */
-  async update(
-    workspaceId: number,
-    id: number,
-    dto: UpdateLeadDto,
-    outer?: EntityManager,
-  ): Promise<LeadRecord> {
-    return this.events.transaction(async (m) => {
-      const before = await this.locked(m, workspaceId, id);
-      const refs = await resolveReferences(m, workspaceId, before, dto);
-      const changes = diff(before as unknown as Record<string, unknown>, { ...fieldsOf(dto), ...refs });
-      const values: LeadValues = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.to]));
-      if (Object.keys(values).length) await updateLead(m, workspaceId, id, values);
-      const added = dto.tags ? await replaceLeadTags(m, id, await ensureTags(m, workspaceId, dto.tags)) : [];
-      let after = await this.get(workspaceId, id, m);
-      Object.assign(changes, diff({ tags: before.tags }, { tags: after.tags }));
-      if (!Object.keys(changes).length) return after;
-      if (!Object.keys(values).length) {
-        await touchLead(m, id); // only the tags changed
-        after = await this.get(workspaceId, id, m);
-      }
-      await this.events.record(m, updatedEvents(after, changes, added));
-      return after;
-    }, outer);
+  /** PUT and PATCH: only the fields sent change; nothing changed → no write, no event. */
+  @Transactional()
+  async update(workspaceId: number, id: number, dto: UpdateLeadDto): Promise<LeadRecord> {
+    const before = await this.locked(workspaceId, id);
+    const refs = await this.resolveReferences(workspaceId, before, dto);
+    const changes = diff(before as unknown as Record<string, unknown>, { ...fieldsOf(dto), ...refs });
+    const values: LeadValues = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.to]));
+    if (Object.keys(values).length) await this.leads.update(workspaceId, id, values);
+    const added = dto.tags
+      ? await this.tags.replace(id, await this.tags.ensureTags(workspaceId, dto.tags))
+      : [];
+    let after = await this.get(workspaceId, id);
+    Object.assign(changes, diff({ tags: before.tags }, { tags: after.tags }));
+    if (!Object.keys(changes).length) return after;
+    if (!Object.keys(values).length) {
+      await this.leads.touch(id); // only the tags changed
+      after = await this.get(workspaceId, id);
+    }
+    await this.events.record(updatedEvents(after, changes, added));
+    return after;
   }
 
   async remove(workspaceId: number, id: number): Promise<void> {
-    const [, count]: [unknown, number] = await this.db.query(
-      'DELETE FROM leads WHERE id = $1 AND workspace_id = $2',
-      [id, workspaceId],
-    );
-    if (!count) throw ApiException.notFound('lead');
+    if (!(await this.leads.delete(workspaceId, id))) throw ApiException.notFound('lead');
   }
 
   /** Idempotent: adding a tag the lead has changes nothing. */
-  async addTag(workspaceId: number, id: number, name: string, outer?: EntityManager): Promise<LeadRecord> {
-    return this.events.transaction(async (m) => {
-      const before = await this.locked(m, workspaceId, id);
-      const added = await ensureAndAddLeadTags(m, workspaceId, id, [name]);
-      if (!added.length) return before;
-      await touchLead(m, id);
-      const after = await this.get(workspaceId, id, m);
-      await this.events.record(
-        m,
-        updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), added),
-      );
-      return after;
-    }, outer);
+  @Transactional()
+  async addTag(workspaceId: number, id: number, name: string): Promise<LeadRecord> {
+    const before = await this.locked(workspaceId, id);
+    const added = await this.tags.ensureAndAdd(workspaceId, id, [name]);
+    if (!added.length) return before;
+    await this.leads.touch(id);
+    const after = await this.get(workspaceId, id);
+    await this.events.record(updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), added));
+    return after;
   }
 
   /** Idempotent: removing a tag the lead does not have (or an unknown tag) changes nothing. */
-  async removeTag(workspaceId: number, id: number, name: string, outer?: EntityManager): Promise<LeadRecord> {
-    return this.events.transaction(async (m) => {
-      const before = await this.locked(m, workspaceId, id);
-      if (!(await removeLeadTag(m, workspaceId, id, name))) return before;
-      await touchLead(m, id);
-      const after = await this.get(workspaceId, id, m);
-      await this.events.record(
-        m,
-        updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), []),
-      );
-      return after;
-    }, outer);
+  @Transactional()
+  async removeTag(workspaceId: number, id: number, name: string): Promise<LeadRecord> {
+    const before = await this.locked(workspaceId, id);
+    if (!(await this.tags.remove(workspaceId, id, name))) return before;
+    await this.leads.touch(id);
+    const after = await this.get(workspaceId, id);
+    await this.events.record(updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), []));
+    return after;
   }
 
-  private async locked(m: EntityManager, workspaceId: number, id: number): Promise<LeadRecord> {
-    const lead = await lockLead<LeadRecord>(m, workspaceId, id);
-    if (!lead) throw ApiException.notFound('lead');
-    return lead;
+  /**
+   * The pipeline, stage and user a write names, checked against the workspace (422 naming the field) and
+   * settled into the reference columns to write (see settleReferences).
+   */
+  async resolveReferences(
+    workspaceId: number,
+    current: References | null,
+    input: ReferenceInput,
+  ): Promise<Partial<References>> {
+    if (!namesReferences(input)) return {};
+    return settleReferences(await this.leads.findReferences(workspaceId, input), current, input);
+  }
+
+  private async locked(workspaceId: number, id: number): Promise<LeadRecord> {
+    return found(await this.leads.lockInWorkspace(workspaceId, id), 'lead');
   }
 }
 

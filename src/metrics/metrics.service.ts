@@ -2,17 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { ERROR_CODE } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
-import { OutboxRetentionRepository } from '../events/outbox-retention.repository';
-
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  options?: { max?: number };
-}
+import { BacklogRepository } from './backlog.repository';
 
 /**
  * Prometheus metrics (prom-client), one registry per application. Served at GET /metrics only when
@@ -55,11 +47,10 @@ export class MetricsService {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly db: DataSource,
-    outbox: OutboxRetentionRepository,
+    private readonly backlogs: BacklogRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'leadhub_' });
-    const pool = () => (this.db.driver as unknown as { master?: PgPool }).master;
+    const pool = () => this.backlogs.pool();
     new Gauge({
       name: 'leadhub_db_pool_connections',
       help: 'Database pool connections by state (idle, in_use, waiting requests, max)',
@@ -74,14 +65,14 @@ export class MetricsService {
         this.set({ state: 'max' }, p.options?.max ?? 0);
       },
     });
-    const backlog = async (sql: string) =>
-      Number((await this.db.query(sql).catch(() => [{ n: -1 }]))[0]?.n ?? -1);
+    const backlog = async (count: () => Promise<number>) => Number((await count().catch(() => -1)) ?? -1);
+    const repo = this.backlogs;
     new Gauge({
       name: 'leadhub_automation_backlog_events',
       help: 'Domain events not yet processed by the automation engine (-1: database unreachable)',
       registers: [this.registry],
       async collect() {
-        this.set(await backlog('SELECT count(*)::int AS n FROM domain_events WHERE processed_at IS NULL'));
+        this.set(await backlog(() => repo.unprocessedEvents()));
       },
     });
     new Gauge({
@@ -89,12 +80,7 @@ export class MetricsService {
       help: 'Age of the oldest domain event not yet processed (0: none; -1: database unreachable)',
       registers: [this.registry],
       async collect() {
-        this.set(
-          await outbox.backlog().then(
-            (b) => b.oldestAgeSeconds,
-            () => -1,
-          ),
-        );
+        this.set(await backlog(() => repo.oldestEventAge()));
       },
     });
     new Gauge({
@@ -102,7 +88,7 @@ export class MetricsService {
       help: 'Webhook deliveries waiting to be sent or retried (-1: database unreachable)',
       registers: [this.registry],
       async collect() {
-        this.set(await backlog(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`));
+        this.set(await backlog(() => repo.pendingDeliveries()));
       },
     });
   }

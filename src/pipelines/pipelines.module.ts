@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Pipeline } from './pipeline.entity';
 import { PipelinesController } from './pipelines.controller';
+import { PipelinesRepository } from './pipelines.repository';
 import { PipelinesService } from './pipelines.service';
-import { Stage } from './stage.entity';
 import { StagesController } from './stages.controller';
+import { StagesRepository } from './stages.repository';
 import { StagesService } from './stages.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Pipeline, Stage])],
   controllers: [PipelinesController, StagesController],
-  providers: [PipelinesService, StagesService],
+  providers: [PipelinesService, StagesService, PipelinesRepository, StagesRepository],
   exports: [PipelinesService, StagesService],
 })
 export class PipelinesModule {}

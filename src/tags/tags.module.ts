@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Tag } from './tag.entity';
 import { TagsController } from './tags.controller';
+import { TagsRepository } from './tags.repository';
 import { TagsService } from './tags.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tag])],
   controllers: [TagsController],
-  providers: [TagsService],
+  providers: [TagsService, TagsRepository],
   exports: [TagsService],
 })
 export class TagsModule {}

@@ -1,101 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { updatedWindow } from '../common/crud/sync-window';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { uniquely } from '../common/crud/database-errors';
-import { sqlDirection } from '../common/crud/sorting';
-import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import { CreateTagDto, TagFiltersDto, UpdateTagDto } from './dto/tag.dto';
 import { TagResponse } from './dto/tag.response';
-import { Tag } from './tag.entity';
-
-const UNIQUE = { UQ_tags_workspace_name: 'name' };
-const SORT_COLUMNS = {
-  name: 'lower(t.name)',
-  created_at: 't.created_at',
-  updated_at: 't.updated_at',
-  leads_count: 'leads_count',
-} as const;
-
-type TagRow = Tag & { leadsCount: number };
+import type { Tag } from './tag.entity';
+import { type TagRow, TagsRepository } from './tags.repository';
+import { found } from '../common/crud/found';
 
 @Injectable()
 export class TagsService {
-  constructor(@InjectRepository(Tag) private readonly tags: Repository<Tag>) {}
+  constructor(private readonly tags: TagsRepository) {}
 
-  async list(workspaceId: number, q: TagFiltersDto): Promise<Page<TagRow>> {
-    const params: unknown[] = [workspaceId];
-    let where = 't.workspace_id = $1';
-    if (q.search) {
-      params.push(likePattern(q.search));
-      where += ` AND t.name ILIKE $${params.length}`;
-    }
-    for (const cond of updatedWindow('t.updated_at', q, (v) => `$${params.push(v)}`)) where += ` AND ${cond}`;
-    const dir = sqlDirection(q.direction);
-    const [{ total }] = await this.tags.query(
-      `SELECT count(*)::int AS total FROM tags t WHERE ${where}`,
-      params,
-    );
-    const rows = await this.tags.query(
-      `SELECT t.*, (SELECT count(*)::int FROM lead_tags lt WHERE lt.tag_id = t.id) AS leads_count
-         FROM tags t WHERE ${where}
-        ORDER BY ${SORT_COLUMNS[q.sort]} ${dir}, t.id ${dir}
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.per_page, (q.page - 1) * q.per_page],
-    );
-    return { items: rows.map(fromRow), total };
+  list(workspaceId: number, q: TagFiltersDto): Promise<Page<TagRow>> {
+    return this.tags.list(workspaceId, q);
   }
 
   async get(workspaceId: number, id: number): Promise<TagRow> {
-    const tag = await findInWorkspace(this.tags, workspaceId, id, 'tag');
-    return this.withCount(tag);
+    return this.withCount(await this.find(workspaceId, id));
   }
 
   async create(workspaceId: number, dto: CreateTagDto): Promise<TagRow> {
-    const tag = await uniquely(
-      () => this.tags.save(this.tags.create({ workspaceId, name: dto.name, color: dto.color ?? null })),
-      UNIQUE,
-    );
+    const tag = await this.tags.create({ workspaceId, name: dto.name, color: dto.color ?? null });
     return { ...tag, leadsCount: 0 };
   }
 
   async update(workspaceId: number, id: number, dto: UpdateTagDto): Promise<TagRow> {
-    const tag = await findInWorkspace(this.tags, workspaceId, id, 'tag');
+    const tag = await this.find(workspaceId, id);
     if (dto.name !== undefined) tag.name = dto.name;
     if (dto.color !== undefined) tag.color = dto.color;
-    await uniquely(() => this.tags.save(tag), UNIQUE);
+    await this.tags.save(tag);
     return this.withCount(tag);
   }
 
   /** Removes the tag from every lead too (lead_tags cascade). */
   async remove(workspaceId: number, id: number): Promise<void> {
-    const { affected } = await this.tags.delete({ id, workspaceId });
-    if (!affected) throw ApiException.notFound('tag');
+    if (!(await this.tags.delete(workspaceId, id))) throw ApiException.notFound('tag');
+  }
+
+  private async find(workspaceId: number, id: number): Promise<Tag> {
+    return found(await this.tags.findInWorkspace(workspaceId, id), 'tag');
   }
 
   private async withCount(tag: Tag): Promise<TagRow> {
-    const [{ n }] = await this.tags.query('SELECT count(*)::int AS n FROM lead_tags WHERE tag_id = $1', [
-      tag.id,
-    ]);
-    return { ...tag, leadsCount: n };
+    return { ...tag, leadsCount: await this.tags.leadsCount(tag.id) };
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function fromRow(r: Record<string, any>): TagRow {
-  return {
-    id: r.id,
-    workspaceId: r.workspace_id,
-    name: r.name,
-    color: r.color,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    leadsCount: r.leads_count,
-  };
-}
+export type { TagRow };
 
 export function toTagResponse(t: TagRow): TagResponse {
   return {

@@ -1,57 +1,33 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { hash } from '@node-rs/argon2';
-import { whereUpdated } from '../common/crud/sync-window';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import { uniquely } from '../common/crud/database-errors';
-import { sqlDirection } from '../common/crud/sorting';
-import { findInWorkspace, likePattern } from '../common/crud/workspace-scope';
 import { ApiException } from '../common/errors/api.exception';
 import type { Page } from '../common/pagination/paginated-response';
 import { isoTimestamp } from '../common/time';
 import { CreateUserDto, UpdateUserDto, UserFiltersDto } from './dto/user.dto';
 import { UserResponse } from './dto/user.response';
 import { User } from './user.entity';
-
-const UNIQUE = { UQ_users_workspace_email: 'email' };
-const SORT_COLUMNS = {
-  name: 'lower(u.name)',
-  email: 'lower(u.email)',
-  created_at: 'u.created_at',
-  updated_at: 'u.updated_at',
-} as const;
+import { UsersRepository } from './users.repository';
+import { found } from '../common/crud/found';
 
 /** argon2id (the library's default algorithm) with its recommended parameters. */
 const hashPassword = (password: string) => hash(password);
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(private readonly users: UsersRepository) {}
 
-  async list(workspaceId: number, q: UserFiltersDto): Promise<Page<User>> {
-    const qb = this.users.createQueryBuilder('u').where('u.workspace_id = :workspaceId', { workspaceId });
-    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
-    if (q.is_active !== undefined) qb.andWhere('u.is_active = :active', { active: q.is_active });
-    if (q.search)
-      qb.andWhere('(u.name ILIKE :search OR u.email ILIKE :search)', { search: likePattern(q.search) });
-    whereUpdated(qb, 'u', q);
-    const dir = sqlDirection(q.direction);
-    const [items, total] = await qb
-      .orderBy(SORT_COLUMNS[q.sort], dir)
-      .addOrderBy('u.id', dir)
-      .offset((q.page - 1) * q.per_page)
-      .limit(q.per_page)
-      .getManyAndCount();
-    return { items, total };
+  list(workspaceId: number, q: UserFiltersDto): Promise<Page<User>> {
+    return this.users.list(workspaceId, q);
   }
 
-  get(workspaceId: number, id: number): Promise<User> {
-    return findInWorkspace(this.users, workspaceId, id, 'user');
+  async get(workspaceId: number, id: number): Promise<User> {
+    return found(await this.users.findInWorkspace(workspaceId, id), 'user');
   }
 
   async create(workspaceId: number, dto: CreateUserDto): Promise<User> {
-    const user = this.users.create({
+    const user = await this.users.insert({
       workspaceId,
       name: dto.name,
       email: dto.email,
@@ -59,7 +35,6 @@ export class UsersService {
       isActive: dto.is_active ?? true,
       passwordHash: dto.password ? await hashPassword(dto.password) : null,
     });
-    await uniquely(() => this.users.insert(user), UNIQUE);
     return this.get(workspaceId, user.id);
   }
 
@@ -77,9 +52,8 @@ export class UsersService {
       patch.passwordHash = dto.password === null ? null : await hashPassword(dto.password);
     const losesAdmin = (dto.role !== undefined && dto.role !== 'admin') || dto.is_active === false;
     if (Object.keys(patch).length) {
-      await this.keepingAnAdmin(workspaceId, losesAdmin ? id : undefined, async (m) => {
-        const { affected } = await uniquely(() => m.update(User, { id, workspaceId }, patch), UNIQUE);
-        if (!affected) throw ApiException.notFound('user');
+      await this.keepingAnAdmin(workspaceId, losesAdmin ? id : undefined, async () => {
+        if (!(await this.users.update(workspaceId, id, patch))) throw ApiException.notFound('user');
       });
     }
     return this.get(workspaceId, id);
@@ -87,9 +61,8 @@ export class UsersService {
 
   /** Their leads become unassigned (leads.assigned_user_id: ON DELETE SET NULL). */
   async remove(workspaceId: number, id: number): Promise<void> {
-    await this.keepingAnAdmin(workspaceId, id, async (m) => {
-      const { affected } = await m.delete(User, { id, workspaceId });
-      if (!affected) throw ApiException.notFound('user');
+    await this.keepingAnAdmin(workspaceId, id, async () => {
+      if (!(await this.users.delete(workspaceId, id))) throw ApiException.notFound('user');
     });
   }
 
@@ -98,27 +71,21 @@ export class UsersService {
    * is the last one. Changes of one workspace's admins are serialised by an advisory lock, so two admins
    * demoting each other at once cannot both succeed.
    */
-  private keepingAnAdmin(
+  @Transactional()
+  private async keepingAnAdmin(
     workspaceId: number,
     leaving: number | undefined,
-    change: (m: EntityManager) => Promise<void>,
-  ) {
-    return this.users.manager.transaction(async (m) => {
-      if (leaving !== undefined) {
-        await m.query('SELECT pg_advisory_xact_lock(7142016, $1)', [workspaceId]);
-        const rows: Array<{ leaving: boolean; others: number }> = await m.query(
-          `SELECT bool_or(id = $2) AS leaving, count(*) FILTER (WHERE id <> $2)::int AS others
-             FROM users WHERE workspace_id = $1 AND role = 'admin' AND is_active`,
-          [workspaceId, leaving],
+    change: () => Promise<void>,
+  ): Promise<void> {
+    if (leaving !== undefined) {
+      const admins = await this.users.lockAdmins(workspaceId, leaving);
+      if (admins.isAdmin && admins.others === 0)
+        throw ApiException.field(
+          'role',
+          'This is the last active admin of the workspace: make another user an admin first.',
         );
-        if (rows[0]?.leaving && rows[0].others === 0)
-          throw ApiException.field(
-            'role',
-            'This is the last active admin of the workspace: make another user an admin first.',
-          );
-      }
-      await change(m);
-    });
+    }
+    await change();
   }
 }
 

@@ -1,41 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Workspace } from './workspace.entity';
+import type { Workspace } from './workspace.entity';
+import { WorkspacesRepository } from './workspaces.repository';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 @Injectable()
 export class WorkspacesService {
-  constructor(@InjectRepository(Workspace) private readonly workspaces: Repository<Workspace>) {}
+  constructor(private readonly workspaces: WorkspacesRepository) {}
 
   async create(slug: string, name: string): Promise<Workspace> {
     if (!SLUG_PATTERN.test(slug))
       throw new Error(`Invalid slug "${slug}": use lowercase letters, digits and dashes`);
-    const inserted = await this.workspaces
-      .createQueryBuilder()
-      .insert()
-      .values({ slug, name })
-      .orIgnore()
-      .returning('*')
-      .execute();
-    if (!inserted.identifiers.length || !inserted.identifiers[0])
+    if (!(await this.workspaces.insertIfAbsent(slug, name)))
       throw new Error(`Workspace "${slug}" already exists`);
-    return this.workspaces.findOneByOrFail({ slug });
+    return this.workspaces.findBySlugOrFail(slug);
   }
 
   /** Creates the workspace unless it exists (first start, bootstrap key). */
   async ensure(slug: string, name: string): Promise<Workspace> {
-    await this.workspaces.createQueryBuilder().insert().values({ slug, name }).orIgnore().execute();
-    return this.workspaces.findOneByOrFail({ slug });
+    await this.workspaces.insertIfAbsent(slug, name);
+    return this.workspaces.findBySlugOrFail(slug);
   }
 
   list(): Promise<Workspace[]> {
-    return this.workspaces.find({ order: { id: 'ASC' } });
+    return this.workspaces.list();
   }
 
   findBySlug(slug: string): Promise<Workspace | null> {
-    return this.workspaces.findOneBy({ slug });
+    return this.workspaces.findBySlug(slug);
   }
 
   count(): Promise<number> {

@@ -1,5 +1,5 @@
 import { LeadFiltersDto } from '../../src/leads/dto/lead-filters.dto';
-import { buildListQuery } from '../../src/leads/leads.query';
+import { buildListQuery } from '../../src/leads/lead-search.query';
 import { TestApp } from '../support/test-app';
 
 describe('leads: list totals and index use', () => {

@@ -121,6 +121,40 @@ describe('connections per address', () => {
   });
 });
 
+describe('connections per address behind a trusted proxy', () => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    const edge = { maxConnections: 20, maxConnectionsPerAddress: 2, trustProxy: '127.0.0.4' };
+    t = await TestApp.start({ edge });
+    port = await t.port();
+  });
+  afterAll(() => t.close());
+
+  it('the proxy is not capped (it carries many clients); any other address still is', async () => {
+    const open = (localAddress: string) =>
+      Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const s = connect({ port, host: '127.0.0.1', localAddress });
+          s.on('error', () => undefined);
+          await new Promise((r) => s.once('connect', r));
+          return s;
+        }),
+      );
+    const proxy = await open('127.0.0.4');
+    const other = await open('127.0.0.5');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(proxy.filter((s) => !s.destroyed)).toHaveLength(6);
+    expect(other.filter((s) => !s.destroyed)).toHaveLength(2);
+    const last = proxy[5];
+    const answer = closed(last);
+    last.write('GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(await answer).toMatch(/^HTTP\/1\.1 200/);
+    [...proxy, ...other].forEach((s) => s.destroy());
+  });
+});
+
 describe('Host and forwarded headers', () => {
   let t: TestApp;
   let key: string;

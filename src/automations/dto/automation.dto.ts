@@ -1,18 +1,18 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { TRIGGER_TYPES } from '../automation-definition';
-import { ACTION_MODELS, ACTIONS_SCHEMA, AutomationTriggerInput } from './automation-schema';
+import { Trim } from '../../common/validation/trim';
+import { QueryBoolean } from '../../common/crud/query-boolean';
+import { schemaRef } from '../../common/validation/json-schema';
+import { ACTIONS_SCHEMA } from '../automation-schemas';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-@ApiExtraModels(...ACTION_MODELS)
+/** `trigger` and `actions` are validated by DefinitionChecker against the schemas the document shows. */
 export class CreateAutomationDto {
   /** @example "Welcome new website leads" */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -24,7 +24,7 @@ export class CreateAutomationDto {
   is_active?: boolean;
 
   @ApiProperty({
-    type: () => AutomationTriggerInput,
+    allOf: [schemaRef('AutomationTriggerInput')],
     description:
       'When the automation runs. Validated strictly: unknown keys, fields or operators are refused.',
   })
@@ -46,12 +46,10 @@ export class UpdateAutomationDto extends UpdateType(CreateAutomationDto) {}
 
 export const AUTOMATION_SORTS = ['name', 'created_at', 'updated_at'] as const;
 
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class AutomationFiltersDto extends SyncablePaginationQueryDto {
   /** `true` or `false`. */
   @IsOptional()
-  @Transform(bool)
+  @QueryBoolean()
   @IsBoolean()
   is_active?: boolean;
 

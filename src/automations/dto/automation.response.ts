@@ -1,8 +1,13 @@
-import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
-import type { StoredAction } from '../automation-definition';
-import { ACTION_MODELS, ACTIONS_SCHEMA, AutomationTrigger } from './automation-schema';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { schemaRef } from '../../common/validation/json-schema';
+import type { StoredAction, StoredCondition } from '../automation-definition';
 
-@ApiExtraModels(...ACTION_MODELS)
+interface StoredTrigger {
+  type: string;
+  conditions: StoredCondition[];
+}
+import { ACTIONS_SCHEMA } from '../automation-schemas';
+
 export class AutomationResponse {
   @ApiProperty({ type: 'integer', example: 4 })
   id: number;
@@ -10,8 +15,8 @@ export class AutomationResponse {
   name: string;
   /** @example true */
   is_active: boolean;
-  @ApiProperty({ type: () => AutomationTrigger })
-  trigger: AutomationTrigger;
+  @ApiProperty(schemaRef('AutomationTrigger') as ApiPropertyOptions)
+  trigger: StoredTrigger;
   @ApiProperty({ ...ACTIONS_SCHEMA, description: 'In order; webhook secrets masked.' })
   actions: StoredAction[];
   @ApiProperty({ type: 'integer', description: 'How many times the actions ran (read-only).', example: 0 })

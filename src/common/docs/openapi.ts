@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_VERSION } from '../app-version';
+import { publishedSchemas } from '../validation/json-schema';
 import { errorResponseObject } from './api-responses';
 import { documentEdge } from './edge-docs';
 import { buildExample } from './examples';
@@ -91,6 +92,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller: string, method: string) => method,
   });
+  // Schemas written as JSON Schema (automation and form definitions): the very objects requests are validated with.
+  Object.assign(((doc.components ??= {}).schemas ??= {}), publishedSchemas());
   return finalize(doc as unknown as Json) as unknown as OpenAPIObject;
 }
 

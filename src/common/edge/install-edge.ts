@@ -14,7 +14,7 @@ import { RequestGate } from './request-gate';
 export function installEdge(app: NestFastifyApplication, config: EdgeConfig): void {
   const server = app.getHttpServer();
   server.maxConnections = config.maxConnections;
-  capConnectionsPerAddress(server, config.maxConnectionsPerAddress);
+  capConnectionsPerAddress(server, config.maxConnectionsPerAddress, config.trustProxy);
   const fastify = app.getHttpAdapter().getInstance();
   const gate = new RequestGate(
     app.get(ApiKeysService),

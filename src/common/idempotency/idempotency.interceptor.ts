@@ -2,25 +2,19 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource, QueryFailedError, type QueryRunner } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import type { Principal } from '../auth/principal';
 import { ApiException } from '../errors/api.exception';
-import { inRequestTransaction } from './request-transaction';
 import { AppConfig } from '../../config/app-config';
+import type { TypeOrmTransactions } from '../../database/transactions';
+import { IdempotencyRepository, REPLAY_HOURS, type StoredResponse } from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII, 1–255 characters (a UUID is the usual choice). */
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-export const REPLAY_HOURS = 24;
+export { REPLAY_HOURS };
 /** How long a retry waits for the first request with its key to finish before it is told 409. */
 const WAIT_FOR_FIRST_MS = 3_000;
-
-interface Stored {
-  request_hash: string;
-  status: number;
-  body: unknown;
-  location: string | null;
-}
 
 /**
  * `Idempotency-Key` on POST (Stripe semantics), scoped to the API key. The first request runs in one transaction
@@ -33,7 +27,8 @@ interface Stored {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    private readonly db: DataSource,
+    private readonly txHost: TransactionHost<TypeOrmTransactions>,
+    private readonly keys: IdempotencyRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -53,32 +48,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256')
       .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
+    // One ambient transaction for the whole request: the services' @Transactional methods join it, so the
+    // response is stored in the same transaction as the write. Not retried: the handler cannot be replayed.
     return from(
-      inRequestTransaction(this.db, async (runner) => {
-        const turn = await this.lock(runner, keyId, key);
-        const [stored]: Stored[] = await runner.query(
-          `SELECT request_hash, status, body, location FROM idempotency_keys
-            WHERE api_key_id = $1 AND key = $2 AND created_at > now() - interval '${REPLAY_HOURS} hours'`,
-          [keyId, key],
-        );
-        if (stored) return this.replay(stored, hash, reply);
-        if (turn === 'waited') throw new ApiException('CONFLICT');
-        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        const location = reply.getHeader('location');
-        await runner.query(
-          `INSERT INTO idempotency_keys (api_key_id, key, request_hash, status, body, location)
-           VALUES ($1, $2, $3, $4, $5::json, $6)
-           ON CONFLICT (api_key_id, key) DO UPDATE
-             SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, body = EXCLUDED.body,
-                 location = EXCLUDED.location, created_at = now()`,
-          [keyId, key, hash, reply.statusCode, JSON.stringify(body ?? null), location ?? null],
-        );
-        return body;
-      }).then((body) => {
-        // Test-only: simulates `kill -9` after the commit and before the reply (test/process).
-        if (this.config.testCrashAfterIdempotentCommit) process.kill(process.pid, 'SIGKILL');
-        return body;
-      }),
+      this.txHost
+        .withTransaction({ retry: false }, async () => {
+          const turn = await this.lock(keyId, key);
+          const stored = await this.keys.findRecent(keyId, key);
+          if (stored) return this.replay(stored, hash, reply);
+          if (turn === 'waited') throw new ApiException('CONFLICT');
+          const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+          const location = reply.getHeader('location');
+          await this.keys.store(keyId, key, {
+            request_hash: hash,
+            status: reply.statusCode,
+            body,
+            location: (location ?? null) as string | null,
+          });
+          return body;
+        })
+        .then((body) => {
+          // Test-only: simulates `kill -9` after the commit and before the reply (test/process).
+          if (this.config.testCrashAfterIdempotentCommit) process.kill(process.pid, 'SIGKILL');
+          return body;
+        }),
     );
   }
 
@@ -87,25 +80,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * meanwhile wait for it with a shared lock (bounded), so once it commits they all read its response at once
    * instead of one after another. A waiter that then finds nothing stored (the first failed) gets 409: retry.
    */
-  private async lock(runner: QueryRunner, keyId: number, key: string): Promise<'first' | 'waited'> {
-    const name = `idem:${keyId}:${key}`;
-    const [{ got }] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS got', [
-      name,
-    ]);
-    if (got) return 'first';
-    await runner.query(`SET LOCAL lock_timeout = ${WAIT_FOR_FIRST_MS}`);
-    try {
-      await runner.query('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [name]);
-    } catch (err) {
-      const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-      if (code === '55P03') throw new ApiException('CONFLICT');
-      throw err;
-    }
-    await runner.query('SET LOCAL lock_timeout = 0');
-    return 'waited';
+  private async lock(keyId: number, key: string): Promise<'first' | 'waited'> {
+    const turn = await this.keys.lock(`idem:${keyId}:${key}`, WAIT_FOR_FIRST_MS);
+    if (turn === 'timeout') throw new ApiException('CONFLICT');
+    return turn;
   }
 
-  private replay(stored: Stored, hash: string, reply: FastifyReply): unknown {
+  private replay(stored: StoredResponse, hash: string, reply: FastifyReply): unknown {
     if (stored.request_hash !== hash)
       throw ApiException.field(
         'Idempotency-Key',

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { IdempotencyInterceptor, REPLAY_HOURS } from './idempotency.interceptor';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyRepository } from './idempotency.repository';
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
@@ -10,7 +10,7 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(IdempotencyPurger.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly keys: IdempotencyRepository) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.purge().catch(() => undefined), PURGE_EVERY_MS).unref();
@@ -21,16 +21,13 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
-  async purge(): Promise<number> {
-    const [, count] = (await this.db.query(
-      `DELETE FROM idempotency_keys WHERE created_at < now() - interval '${REPLAY_HOURS} hours'`,
-    )) as [unknown, number];
-    return count;
+  purge(): Promise<number> {
+    return this.keys.purgeExpired();
   }
 }
 
 @Module({
-  providers: [IdempotencyInterceptor, IdempotencyPurger],
+  providers: [IdempotencyInterceptor, IdempotencyPurger, IdempotencyRepository],
   exports: [IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Indexes for every filter and sort of GET /leads (all led by workspace_id, ending in id for the tie-break),
  * the inbound de-duplication lookups, and the trigram index for `search`.
- * The search expression must stay byte-identical to SEARCH_EXPRESSION in src/leads/leads.query.ts.
+ * The search expression must stay byte-identical to SEARCH_EXPRESSION in src/leads/lead-search.query.ts.
  */
 export class LeadIndexes1764000200100 implements MigrationInterface {
   name = 'LeadIndexes1764000200100';

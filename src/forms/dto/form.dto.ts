@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -14,21 +13,23 @@ import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_FIELDS } from '../form-definition';
-import { FormFieldInput, LeadDefaultsInput } from './form-schema';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
+import { QueryBoolean } from '../../common/crud/query-boolean';
+import { schemaRef } from '../../common/validation/json-schema';
+import '../form-schemas';
 
 export class CreateFormDto {
   /** @example "Contact us" */
   @ApiProperty({ minLength: 1, maxLength: 255, example: 'Contact us' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   name: string;
 
   @ApiProperty({
-    type: () => [FormFieldInput],
+    type: 'array',
+    items: schemaRef('FormFieldInput'),
     minItems: 1,
     maxItems: MAX_FIELDS,
     description: 'The fields, in display order. Validated strictly; every problem is reported by its path.',
@@ -42,7 +43,7 @@ export class CreateFormDto {
   fields: unknown;
 
   @ApiPropertyOptional({
-    type: () => LeadDefaultsInput,
+    allOf: [schemaRef('LeadDefaultsInput')],
     description: 'Values for the leads the form creates (default: source "form", nothing else).',
   })
   @IsOmittable()
@@ -87,12 +88,10 @@ export class UpdateFormDto extends UpdateType(CreateFormDto) {}
 
 export const FORM_SORTS = ['name', 'created_at', 'submissions_count', 'updated_at'] as const;
 
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class FormFiltersDto extends SyncablePaginationQueryDto {
   /** `true` or `false`. */
   @IsOptional()
-  @Transform(bool)
+  @QueryBoolean()
   @IsBoolean()
   is_active?: boolean;
 

@@ -1,14 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { FormField, LeadDefaults } from './form-schema';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { schemaRef } from '../../common/validation/json-schema';
+import type { LeadDefaults, StoredField } from '../form-definition';
+import '../form-schemas';
 
 export class FormResponse {
   @ApiProperty({ type: 'integer', example: 3 })
   id: number;
   /** @example "Contact us" */
   name: string;
-  @ApiProperty({ type: () => [FormField] })
-  fields: FormField[];
-  @ApiProperty({ type: () => LeadDefaults })
+  @ApiProperty({ type: 'array', items: schemaRef('FormField') })
+  fields: StoredField[];
+  @ApiProperty(schemaRef('LeadDefaults') as ApiPropertyOptions)
   lead_defaults: LeadDefaults;
   /** @example true */
   is_active: boolean;

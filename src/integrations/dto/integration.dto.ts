@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { UpdateType } from '../../common/crud/update-type';
 import { IsOmittable } from '../../common/validation/omittable';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { INTEGRATION_TYPE_NAMES } from '../integration-types';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
+import { QueryBoolean } from '../../common/crud/query-boolean';
 
 export const CONFIG_SCHEMA = {
   type: 'object' as const,
@@ -32,7 +31,7 @@ export class CreateIntegrationDto {
   type: string;
 
   /** @example "Mailgun (EU)" */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -64,8 +63,6 @@ export class UpdateIntegrationDto extends UpdateType(CreateIntegrationDto) {}
 
 export const INTEGRATION_SORTS = ['name', 'created_at', 'updated_at'] as const;
 
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class IntegrationFiltersDto extends SyncablePaginationQueryDto {
   /** Only integrations of this type. */
   @ApiPropertyOptional({ enum: INTEGRATION_TYPE_NAMES })
@@ -75,7 +72,7 @@ export class IntegrationFiltersDto extends SyncablePaginationQueryDto {
 
   /** `true` or `false`. */
   @IsOptional()
-  @Transform(bool)
+  @QueryBoolean()
   @IsBoolean()
   is_active?: boolean;
 

@@ -1,22 +1,15 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { EventsService } from '../../events/events.service';
+import type { TypeOrmTransactions } from '../../database/transactions';
 import { type EngineConfig, engineConfig, retryDelayMs } from '../../engine/engine-config';
 import { DeliveryFailure, requestTrusted } from '../../engine/http-post';
 import { WorkLoop } from '../../engine/work-loop';
-import { Integration } from '../integration.entity';
+import { IntegrationsRepository } from '../integrations.repository';
 import { IntegrationsService } from '../integrations.service';
 import { FACEBOOK_FIELDS, mapAnswers } from './lead-mapping';
+import { type ReceiptJob as Job, ReceiptsRepository } from './receipts.repository';
 import { ReceiptsService } from './receipts.service';
-
-interface Job {
-  id: string;
-  integration_id: number;
-  workspace_id: number;
-  external_id: string;
-  attempts: number;
-}
 
 /** Graph API error codes that mean "later" (throttling, temporary trouble), besides 5xx / 429 / is_transient. */
 const TRANSIENT_GRAPH_CODES = [1, 2, 4, 17, 32, 341, 613];
@@ -35,9 +28,10 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
   private readonly loop: WorkLoop;
 
   constructor(
-    private readonly db: DataSource,
-    private readonly events: EventsService,
+    private readonly txHost: TransactionHost<TypeOrmTransactions>,
+    private readonly jobs: ReceiptsRepository,
     private readonly receipts: ReceiptsService,
+    private readonly integrationRows: IntegrationsRepository,
     private readonly integrations: IntegrationsService,
     private readonly appConfig: AppConfig,
   ) {
@@ -64,16 +58,7 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
   }
 
   async tick(): Promise<boolean> {
-    const [jobs]: [Job[], number] = await this.db.query(
-      `UPDATE integration_receipts r
-          SET attempts = r.attempts + 1, updated_at = now(),
-              next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
-        WHERE r.id IN (SELECT id FROM integration_receipts
-                        WHERE status = 'pending' AND kind = 'facebook_lead' AND next_attempt_at <= now()
-                        ORDER BY next_attempt_at, id LIMIT 10 FOR UPDATE SKIP LOCKED)
-      RETURNING r.id, r.integration_id, r.workspace_id, r.external_id, r.attempts`,
-      [this.config.leaseMs],
-    );
+    const jobs = await this.jobs.leaseFacebookJobs(this.config.leaseMs);
     for (const job of jobs) {
       try {
         await this.run(job);
@@ -85,9 +70,7 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
   }
 
   private async run(job: Job): Promise<void> {
-    const integration = await this.db
-      .getRepository(Integration)
-      .findOneBy({ id: job.integration_id, workspaceId: job.workspace_id });
+    const integration = await this.integrationRows.findInWorkspace(job.workspace_id, job.integration_id);
     if (!integration?.isActive) throw new DeliveryFailure('The integration is inactive.', false);
     const config = this.integrations.revealConfig(integration);
     const url = new URL(
@@ -109,15 +92,10 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
       mapping: config.field_mapping as Record<string, string> | undefined,
       tags: config.tags as string[] | undefined,
     });
-    await this.events.transaction(async (m) => {
-      // Still this attempt's job (its lease may have run out and another worker taken it).
-      const [mine]: unknown[] = await m.query(
-        `SELECT 1 FROM integration_receipts WHERE id = $1 AND attempts = $2 AND status = 'pending' FOR UPDATE`,
-        [job.id, job.attempts],
-      );
-      if (mine) await this.receipts.takeIn(m, job.id, job.workspace_id, input);
+    await this.txHost.withTransaction(async () => {
+      if (await this.jobs.lockAttempt(job)) await this.receipts.takeIn(job.id, job.workspace_id, input);
     });
-    await this.db.query(`UPDATE integration_receipts SET last_status_code = 200 WHERE id = $1`, [job.id]);
+    await this.jobs.setStatusCode(job.id, 200);
   }
 
   private async failed(job: Job, err: unknown): Promise<void> {
@@ -126,14 +104,7 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
     if (!(err instanceof DeliveryFailure))
       this.logger.error(`facebook lead ${job.id}: ${(err as Error).message}`);
     const delay = failure.retryable ? retryDelayMs(this.config, job.attempts) : undefined;
-    await this.db.query(
-      `UPDATE integration_receipts
-          SET status = CASE WHEN $3::double precision IS NULL THEN 'failed' ELSE 'pending' END,
-              next_attempt_at = now() + make_interval(secs => coalesce($3::double precision, 0) / 1000),
-              last_status_code = $4, last_error = $5, updated_at = now()
-        WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-      [job.id, job.attempts, delay ?? null, failure.statusCode, `Graph API: ${failure.message}`],
-    );
+    await this.jobs.recordFailure(job, delay ?? null, failure.statusCode, `Graph API: ${failure.message}`);
   }
 }
 

@@ -1,13 +1,14 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { timingSafeEqual, createHash } from 'node:crypto';
 import { ApiException } from '../../common/errors/api.exception';
-import { EventsService } from '../../events/events.service';
 import { type IntakeInput, LeadIntakeService } from '../../leads/lead-intake.service';
 import type { StoredConfig } from '../integration-config';
 import type { ReceiptKind } from '../integration-receipt.entity';
 import { Integration } from '../integration.entity';
+import { IntegrationsRepository } from '../integrations.repository';
 import { IntegrationsService } from '../integrations.service';
+import { ReceiptsRepository } from './receipts.repository';
 
 export interface ReceivedLead {
   status: 'created' | 'duplicate';
@@ -30,9 +31,9 @@ export function sameSecret(given: string, expected: string): boolean {
 @Injectable()
 export class ReceiptsService {
   constructor(
-    private readonly db: DataSource,
-    private readonly events: EventsService,
+    private readonly receipts: ReceiptsRepository,
     private readonly intake: LeadIntakeService,
+    private readonly integrationRows: IntegrationsRepository,
     private readonly integrations: IntegrationsService,
   ) {}
 
@@ -42,7 +43,7 @@ export class ReceiptsService {
    */
   async byToken(type: string, token: string): Promise<{ integration: Integration; config: StoredConfig }> {
     const integration = /^[0-9a-f]{64}$/.test(token)
-      ? await this.db.getRepository(Integration).findOneBy({ receiverToken: token, type, isActive: true })
+      ? await this.integrationRows.findActiveByReceiverToken(type, token)
       : null;
     if (!integration) throw ApiException.notFound('receiver');
     return { integration, config: this.integrations.revealConfig(integration) };
@@ -51,15 +52,8 @@ export class ReceiptsService {
   /** Queues outside lead ids to be fetched later; ids already received are skipped. Returns how many are new. */
   async queue(integration: Integration, kind: ReceiptKind, items: { id: string; payload: object }[]) {
     let queued = 0;
-    for (const item of items) {
-      const rows: unknown[] = await this.db.query(
-        `INSERT INTO integration_receipts (id, workspace_id, integration_id, kind, external_id, payload)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (integration_id, external_id) DO NOTHING
-         RETURNING id`,
-        [randomUUID(), integration.workspaceId, integration.id, kind, item.id, JSON.stringify(item.payload)],
-      );
-      queued += rows.length;
-    }
+    const r = { workspaceId: integration.workspaceId, integrationId: integration.id };
+    for (const item of items) if (await this.receipts.queue(r, kind, item.id, item.payload)) queued++;
     return queued;
   }
 
@@ -68,6 +62,7 @@ export class ReceiptsService {
    * id creates or de-duplicates the lead; a repeat (even a concurrent one, which waits for the first on the
    * unique key) finds the first receipt and takes nothing in.
    */
+  @Transactional()
   async receive(
     integration: Integration,
     kind: ReceiptKind,
@@ -75,39 +70,25 @@ export class ReceiptsService {
     payload: object,
     input: IntakeInput,
   ): Promise<ReceivedLead> {
-    return this.events.transaction(async (m) => {
-      const id = randomUUID();
-      const [inserted]: { id: string }[] = await m.query(
-        `INSERT INTO integration_receipts (id, workspace_id, integration_id, kind, external_id, payload, attempts)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, 1) ON CONFLICT (integration_id, external_id) DO NOTHING
-         RETURNING id`,
-        [id, integration.workspaceId, integration.id, kind, externalId, JSON.stringify(payload)],
-      );
-      if (!inserted) {
-        const [first]: { lead_id: number | null }[] = await m.query(
-          `SELECT lead_id FROM integration_receipts WHERE integration_id = $1 AND external_id = $2`,
-          [integration.id, externalId],
-        );
-        return { status: 'duplicate', lead_id: first?.lead_id ?? null, is_duplicate: true };
-      }
-      const result = await this.takeIn(m, id, integration.workspaceId, input);
-      return {
-        status: result.isDuplicate ? 'duplicate' : 'created',
-        lead_id: result.leadId,
-        is_duplicate: result.isDuplicate,
-      };
-    });
+    const r = { workspaceId: integration.workspaceId, integrationId: integration.id };
+    const id = await this.receipts.insertReceived(r, kind, externalId, payload);
+    if (!id) {
+      const leadId = await this.receipts.leadOf(integration.id, externalId);
+      return { status: 'duplicate', lead_id: leadId, is_duplicate: true };
+    }
+    const result = await this.takeIn(id, integration.workspaceId, input);
+    return {
+      status: result.isDuplicate ? 'duplicate' : 'created',
+      lead_id: result.leadId,
+      is_duplicate: result.isDuplicate,
+    };
   }
 
-  /** Creates or de-duplicates the lead and marks the receipt processed, in the caller's transaction. */
-  async takeIn(m: EntityManager, receiptId: string, workspaceId: number, input: IntakeInput) {
-    const result = await this.intake.intake(workspaceId, input, m);
-    await m.query(
-      `UPDATE integration_receipts
-          SET status = 'processed', lead_id = $2, is_duplicate = $3, last_error = NULL, updated_at = now()
-        WHERE id = $1`,
-      [receiptId, result.leadId, result.isDuplicate],
-    );
+  /** Creates or de-duplicates the lead and marks the receipt processed, in one transaction (or the caller's). */
+  @Transactional()
+  async takeIn(receiptId: string, workspaceId: number, input: IntakeInput) {
+    const result = await this.intake.intake(workspaceId, input);
+    await this.receipts.markProcessed(receiptId, result.leadId, result.isDuplicate);
     return result;
   }
 }

@@ -12,8 +12,7 @@ export const PHONE_PATTERN = /^(?=.*\d)[+\d\s().-]+$/;
 
 export type CustomFields = Record<string, string | number | boolean | null>;
 
-/** Trims strings. */
-export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+export { Trim } from '../../common/validation/trim';
 
 /** Trims strings; an empty string means "no value" (null), as no-code tools send empty fields. */
 export const TrimToNull = () =>

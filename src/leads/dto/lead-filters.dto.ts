@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { IsIsoDate } from '../../common/validation/iso-date';
 import { LEAD_STATUSES, type LeadStatus } from '../lead.entity';
+import { QueryBoolean } from '../../common/crud/query-boolean';
 
 export const LEAD_SORTS = [
   'created_at',
@@ -16,8 +17,6 @@ export const LEAD_SORTS = [
 export type LeadSort = (typeof LEAD_SORTS)[number];
 
 const INT32_MAX = 2_147_483_647;
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 /** updated_after/updated_before (SyncablePaginationQueryDto): anything that changes what `GET /leads/{id}` returns
  * moves updated_at, including a deleted pipeline, stage, user or tag cleared from the lead. */
@@ -102,7 +101,7 @@ export class LeadFiltersDto extends SyncablePaginationQueryDto {
   /** `true`: starred leads only; `false`: unstarred only. */
   @ApiPropertyOptional({ type: 'boolean' })
   @IsOptional()
-  @Transform(toBoolean)
+  @QueryBoolean()
   @IsBoolean()
   starred?: boolean;
 

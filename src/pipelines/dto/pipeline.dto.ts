@@ -1,6 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { UpdateType } from '../../common/crud/update-type';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -16,8 +16,7 @@ import {
 import { IsOmittable } from '../../common/validation/omittable';
 import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { NewStageDto } from './stage.dto';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
 
 export const MAX_INLINE_STAGES = 50;
 
@@ -26,7 +25,7 @@ export class CreatePipelineDto {
    * Unique in the workspace, case-insensitive.
    * @example "Sales"
    */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)

@@ -1,15 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { UpdateType } from '../../common/crud/update-type';
-import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
 
 /** A stage as given inline when creating a pipeline: the order of the array is the order of the stages. */
 export class NewStageDto {
   /** @example "Qualified" */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)

@@ -1,16 +1,14 @@
 import { UpdateType } from '../../common/crud/update-type';
-import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
 
 export class CreateTagDto {
   /**
    * Unique in the workspace, case-insensitive.
    * @example "vip-client"
    */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

@@ -1,5 +1,4 @@
 import { UpdateType } from '../../common/crud/update-type';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -15,15 +14,14 @@ import { IsOmittable } from '../../common/validation/omittable';
 import { QueryBoolean } from '../../common/crud/query-boolean';
 import { SyncablePaginationQueryDto } from '../../common/crud/sync-window';
 import { USER_ROLES, type UserRole } from '../user.entity';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/validation/trim';
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;
 
 export class CreateUserDto {
   /** @example "Aiko Tanaka" */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
@@ -33,7 +31,7 @@ export class CreateUserDto {
    * Unique in the workspace, case-insensitive.
    * @example "aiko@example.com"
    */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsEmail({}, { message: 'email must be an email' })
   @MaxLength(320)

@@ -924,7 +924,23 @@ export interface components {
        * @description A lead field (first_name, last_name, email, phone, company, source, status, pipeline_id, pipeline_stage_id, assigned_user_id, lead_score, starred, tags) or `custom_fields.KEY`.
        * @example status
        */
-      field: string;
+      field:
+        | string
+        | (
+            | 'first_name'
+            | 'last_name'
+            | 'email'
+            | 'phone'
+            | 'company'
+            | 'source'
+            | 'status'
+            | 'pipeline_id'
+            | 'pipeline_stage_id'
+            | 'assigned_user_id'
+            | 'lead_score'
+            | 'starred'
+            | 'tags'
+          );
       /**
        * @description Which operators a field accepts: text fields equals, not_equals, contains, in, is_empty, is_not_empty; status equals, not_equals, in; pipeline_id, pipeline_stage_id, assigned_user_id equals, not_equals, in, is_empty, is_not_empty; lead_score equals, not_equals, in, gt, lt; starred equals, not_equals; tags contains, in, is_empty, is_not_empty; custom fields all.
        * @example equals
@@ -1636,7 +1652,16 @@ export interface components {
        * @description A lead field (first_name, last_name, email, phone, company, source, notes) or `custom_fields.KEY` (KEY: 1–64 letters, digits, `_`, `-`; not `constructor` or `prototype`); each target at most once per form; a checkbox only to `custom_fields.KEY`. Unmapped fields go to the lead's custom_fields under the field's name. Some field must map to first_name or email.
        * @example email
        */
-      maps_to?: string | null;
+      maps_to?:
+        | (
+            | (
+                | string
+                | ('first_name' | 'last_name' | 'email' | 'phone' | 'company' | 'source' | 'notes' | null)
+              )
+            | null
+          )
+        | ('first_name' | 'last_name' | 'email' | 'phone' | 'company' | 'source' | 'notes' | null)
+        | string;
     };
     FormResponse: {
       /**
@@ -2077,7 +2102,7 @@ export interface components {
        *       "website"
        *     ]
        */
-      tags?: string[];
+      tags?: string[] | null;
       /**
        * Format: int32
        * @description A pipeline of the workspace for new leads.
@@ -2448,7 +2473,7 @@ export interface components {
        * @description The recipient (default `{{email}}`: the lead's address; a run whose lead has none fails). A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`).
        * @example {{email}}
        */
-      to?: string;
+      to?: string | null;
       /**
        * @description A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values inserted as they are.
        * @example Welcome, {{first_name}}!
@@ -2458,12 +2483,12 @@ export interface components {
        * @description The plain-text body (text or html is required). A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values inserted as they are.
        * @example Hello {{first_name}}, thanks for your interest in {{company}}.
        */
-      text?: string;
+      text?: string | null;
       /**
        * @description The HTML body. A Mustache template over the lead as the API shows it (`{{first_name}}`, `{{email}}`, `{{custom_fields.budget}}`, `{{#tags}}{{.}} {{/tags}}`, `{{workspace.slug}}`, `{{event.type}}`). Values are HTML-escaped; unescaped tags ({{{…}}}) are refused.
        * @example <p>Hello {{first_name}},</p><p>thanks for your interest.</p>
        */
-      html?: string;
+      html?: string | null;
     };
     SendWebhookAction: {
       /**
@@ -2481,7 +2506,7 @@ export interface components {
        * @description Signs each delivery (HMAC-SHA256). Stored encrypted and returned masked (`••••` + last 4 characters); sending the masked value back keeps the stored secret.
        * @example ••••9f3a
        */
-      secret?: string;
+      secret?: string | null;
     };
     SetFieldAction: {
       /**
@@ -2493,7 +2518,19 @@ export interface components {
        * @description A writable lead field (first_name, last_name, email, phone, company, source, notes, lead_score, starred) or `custom_fields.KEY` (KEY: 1–64 letters, digits, `_`, `-`; not `constructor` or `prototype`; a custom field value is at most 1,000 characters).
        * @example custom_fields.segment
        */
-      field: string;
+      field:
+        | string
+        | (
+            | 'first_name'
+            | 'last_name'
+            | 'email'
+            | 'phone'
+            | 'company'
+            | 'source'
+            | 'notes'
+            | 'lead_score'
+            | 'starred'
+          );
       /**
        * @description Of the field's type: lead_score an integer, starred a boolean, email an address; null clears.
        * @example enterprise

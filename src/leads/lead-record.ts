@@ -46,14 +46,6 @@ export const WRITABLE_FIELDS = [
 ] as const;
 export type WritableField = (typeof WRITABLE_FIELDS)[number];
 
-/** The lead's tag names, sorted, as one correlated sub-select of the same statement (no extra round trip). */
-export const TAGS_OF = (alias: string) =>
-  `ARRAY(SELECT t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id
-          WHERE lt.lead_id = ${alias}.id ORDER BY lower(t.name), t.name) AS tags`;
-
-/** One lead of a workspace with its tags. */
-export const SELECT_LEAD = `SELECT l.*, ${TAGS_OF('l')} FROM leads l WHERE l.id = $1 AND l.workspace_id = $2`;
-
 export function toLeadResponse(l: LeadRecord): LeadResponse {
   return {
     id: l.id,
