@@ -7,15 +7,13 @@
 // 127.0.0.2: all of 127.0.0.0/8 is loopback on Linux; on macOS add an alias first, or pass 127.0.0.1 to attack
 // from the victim's own address). Bounded in time (--seconds per class, then at most --grace for late webhooks and
 // 60 s for the worker to drain). --record writes the table into docs/reliability.md. Not part of npm test.
-import { execFile, fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { RATES, Victim } from './abuse-victim.mjs';
+import { database, startServer, tenant } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -37,97 +35,6 @@ const chosen = arg('classes', CLASSES.join(','))
   .map((c) => c.trim());
 const log = (m) => process.stdout.write(`${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const freePort = () =>
-  new Promise((res) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-
-async function database() {
-  if (process.env.DATABASE_URL) {
-    const name = `leadhub_abuse_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    return {
-      env: { DATABASE_URL: u.href },
-      label: 'PostgreSQL at DATABASE_URL',
-      stop: async () => {
-        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'leadhub-abuse-'));
-  return {
-    env: { DATA_DIR: dataDir },
-    label: 'embedded PostgreSQL',
-    stop: async () => rmSync(dataDir, { recursive: true, force: true }),
-  };
-}
-
-async function startServer(env) {
-  const port = await freePort();
-  const out = join(tmpdir(), `leadhub-abuse-server-${process.pid}.log`);
-  const child = spawn(
-    'sh',
-    ['-c', `exec "${process.execPath}" "${join(root, 'dist/src/main.js')}" > "${out}" 2>&1`],
-    {
-      env: {
-        ...process.env,
-        REDIS_URL: process.env.REDIS_URL ?? '',
-        ...env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        LEADHUB_ALLOW_PRIVATE_URLS: '1',
-      },
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 900; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`).catch(() => undefined))?.ok)
-      return { child, port, out };
-    if (child.exitCode !== null) throw new Error(`server exited during start, see ${out}`);
-    await sleep(100);
-  }
-  throw new Error(`server did not start, see ${out}`);
-}
-
-async function cli(env, ...args) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [join(root, 'bin/leadhub.js'), ...args, '--json'],
-    { env: { ...process.env, ...env } },
-  );
-  return JSON.parse(stdout);
-}
-
-async function tenant(env, slug) {
-  await cli(env, 'workspace:create', '--slug', slug, '--name', slug);
-  return (
-    await cli(
-      env,
-      'key:create',
-      '--workspace',
-      slug,
-      '--name',
-      'bench',
-      '--scopes',
-      '*',
-      '--rate-limit',
-      '100000000',
-    )
-  ).key;
-}
 
 async function attack(cls, config) {
   const child = fork(join(root, 'bench/abuse-attacker.mjs'));
@@ -195,7 +102,7 @@ async function main() {
     throw new Error('run `nest build` first (npm run bench:abuse does)');
   const unknown = chosen.filter((c) => !CLASSES.includes(c));
   if (unknown.length) throw new Error(`unknown class ${unknown.join(', ')}; classes: ${CLASSES.join(', ')}`);
-  const db = await database();
+  const db = await database('abuse');
   let server;
   // Interrupted (Ctrl-C, timeout): the server goes too, and stops its embedded cluster.
   for (const sig of ['SIGINT', 'SIGTERM'])

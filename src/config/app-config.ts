@@ -40,6 +40,11 @@ export class AppConfig {
     webhookConcurrency?: number;
     webhookHostConcurrency?: number;
     webhookWorkspaceConcurrency?: number;
+    /** Hours a processed domain event is kept before the worker prunes it. */
+    eventRetentionHours?: number;
+    /** Test-only: how often the worker prunes (default 5 min) and how many rows one statement deletes. */
+    pruneIntervalMs?: number;
+    pruneBatch?: number;
   };
   metricsToken?: string;
   shutdownTimeoutMs!: number;
@@ -113,6 +118,7 @@ export function loadConfig(
       webhookConcurrency: parsed.LEADHUB_WEBHOOK_CONCURRENCY,
       webhookHostConcurrency: parsed.LEADHUB_WEBHOOK_HOST_CONCURRENCY,
       webhookWorkspaceConcurrency: parsed.LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY,
+      eventRetentionHours: parsed.LEADHUB_EVENT_RETENTION_HOURS,
     },
     metricsToken: parsed.METRICS_TOKEN,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,

@@ -202,6 +202,13 @@ export class Environment {
   @Min(1)
   LEADHUB_AUTOMATION_CHAIN_BUDGET = 100;
 
+  /** Processed domain events are deleted after this many hours (src/engine/outbox-pruner.ts). */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  LEADHUB_EVENT_RETENTION_HOURS = 168;
+
   /** Webhook deliveries in flight per instance, per destination and per workspace (src/engine). */
   @IsOptional()
   @toInt()

@@ -22,7 +22,8 @@ export class ClaimedEventsRepository extends TxRepository {
    * event), their oldest events first. So a workspace with a backlog of thousands of events takes its share of
    * every batch, not every batch: another workspace's event is claimed in the next batch at the latest (the
    * next ⌈workspaces / batch⌉ batches when more workspaces than the batch size are waiting). Rows another worker
-   * holds are skipped, not waited for. Returned in id order.
+   * holds are skipped, not waited for; so is an event whose lead has an earlier one pending outside this claim
+   * (see IN_LEAD_ORDER). Returned in id order.
    */
   async claim(batch: number): Promise<ClaimedEvent[]> {
     // The workspaces with pending events by a skip scan of the pending-by-workspace index (one probe per
@@ -47,14 +48,18 @@ export class ClaimedEventsRepository extends TxRepository {
     if (!waiting.length) return [];
     const share = Math.max(1, Math.floor(batch / waiting.length));
     return this.tx.query(
-      `SELECT e.id, e.workspace_id, w.slug AS workspace_slug, e.type, e.lead_id, e.payload, e.created_at
-         FROM unnest($1::int[]) AS ws(id)
-        CROSS JOIN LATERAL (
-          SELECT * FROM domain_events d
-           WHERE d.workspace_id = ws.id AND d.processed_at IS NULL
-           ORDER BY d.workspace_id, d.id LIMIT $2
-             FOR UPDATE SKIP LOCKED) e
+      `WITH c AS (
+         SELECT d.id, d.lead_id FROM unnest($1::int[]) AS ws(id)
+          CROSS JOIN LATERAL (
+            SELECT id, lead_id FROM domain_events d
+             WHERE d.workspace_id = ws.id AND d.processed_at IS NULL
+             ORDER BY d.workspace_id, d.id LIMIT $2
+               FOR UPDATE SKIP LOCKED) d)
+       SELECT e.id, e.workspace_id, w.slug AS workspace_slug, e.type, e.lead_id, e.payload, e.created_at
+         FROM c
+         JOIN domain_events e ON e.id = c.id
          JOIN workspaces w ON w.id = e.workspace_id
+        WHERE ${IN_LEAD_ORDER}
         ORDER BY e.id`,
       [waiting.map((w) => w.workspace_id), share],
     );
@@ -68,3 +73,15 @@ export class ClaimedEventsRepository extends TxRepository {
     );
   }
 }
+
+/**
+ * Each lead's events are handled in the order they happened, also by several workers: a claimed event (c)
+ * is kept only when no earlier event of its lead is pending outside this claim. Such an event is held by
+ * another worker (the claim takes each workspace's oldest pending events, skipping only locked ones); its
+ * lead's later events wait for a later batch. They stay locked until this transaction ends, which is
+ * harmless: nobody may take them before the earlier one is done. Events without a lead are free.
+ */
+const IN_LEAD_ORDER = `c.lead_id IS NULL OR NOT EXISTS (
+  SELECT 1 FROM domain_events p
+   WHERE p.lead_id = c.lead_id AND p.processed_at IS NULL AND p.id < c.id
+     AND p.id NOT IN (SELECT id FROM c))`;

@@ -10,13 +10,18 @@ import type { AppConfig } from '../config/app-config';
  * - LEADHUB_AUTOMATION_CHAIN_BUDGET (default 100): runs + events one change made through the API may cause;
  * - LEADHUB_WEBHOOK_CONCURRENCY (default 32), LEADHUB_WEBHOOK_HOST_CONCURRENCY (default 4),
  *   LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY (default 8): deliveries in flight per instance, per destination
- *   (scheme, host and port) and per workspace.
+ *   (scheme, host and port) and per workspace;
+ * - LEADHUB_EVENT_RETENTION_HOURS (default 168): processed domain events older than this are pruned.
  */
 export interface EngineConfig {
   enabled: boolean;
   pollMs: number;
   /** Events claimed per transaction. */
   batchSize: number;
+  /** Batches processed at once by one instance (each in its own transaction and connection). */
+  eventConcurrency: number;
+  /** Pending events looked at (oldest first) for ones nobody listens to, per statement. */
+  skipWindow: number;
   /** Events at this depth (this many automation runs led to them) no longer run automations. */
   maxDepth: number;
   /**
@@ -36,6 +41,10 @@ export interface EngineConfig {
   deliveryWorkspaceConcurrency: number;
   /** LEADHUB_ALLOW_PRIVATE_URLS: webhooks may go to private addresses. */
   allowPrivateUrls: boolean;
+  /** Processed events older than this are deleted, `pruneBatch` rows a statement, every `pruneIntervalMs`. */
+  retentionHours: number;
+  pruneIntervalMs: number;
+  pruneBatch: number;
 }
 
 /**
@@ -50,7 +59,9 @@ export function engineConfig(config: Pick<AppConfig, 'worker' | 'allowPrivateUrl
   return {
     enabled: config.worker.enabled,
     pollMs: config.worker.pollMs,
-    batchSize: 50,
+    batchSize: 100,
+    skipWindow: 1_000,
+    eventConcurrency: 4,
     maxDepth: MAX_DEPTH,
     chainBudget: config.worker.chainBudget ?? 100,
     backoffBaseMs: config.worker.webhookBackoffMs,
@@ -61,6 +72,9 @@ export function engineConfig(config: Pick<AppConfig, 'worker' | 'allowPrivateUrl
     deliveryHostConcurrency: config.worker.webhookHostConcurrency ?? 4,
     deliveryWorkspaceConcurrency: config.worker.webhookWorkspaceConcurrency ?? 8,
     allowPrivateUrls: config.allowPrivateUrls,
+    retentionHours: config.worker.eventRetentionHours ?? 168,
+    pruneIntervalMs: config.worker.pruneIntervalMs ?? 5 * 60_000,
+    pruneBatch: config.worker.pruneBatch ?? 5_000,
   };
 }
 

@@ -15,12 +15,14 @@ import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
 import { RunLogService } from './run-log.service';
 import { SubscriptionDeliveries } from './subscriptions';
+import { UnwatchedEventsRepository } from './unwatched-events.repository';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WorkLoop } from './work-loop';
 
 /**
  * The in-process worker of the automation engine (LEADHUB_WORKER=0 turns it off). Two loops:
- * - events: claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED, shared fairly among the
+ * - events (eventConcurrency loops, each lead's events still in order: see claimEvents): marks the events nobody
+ *   listens to processed, then claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED, shared fairly among the
  *   workspaces that have some: see claimEvents) and, in that same
  *   transaction, queues the deliveries of webhook subscriptions, runs the matching automations, writes their run log and
  *   deliveries and marks the
@@ -33,7 +35,8 @@ import { WorkLoop } from './work-loop';
 @Injectable()
 export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AutomationEngine');
-  private readonly eventLoop: WorkLoop;
+  /** Several at once, each its own transaction: a batch spends most of its time waiting on the database. */
+  private readonly eventLoops: WorkLoop[];
   private readonly deliveryLoop: WorkLoop;
   private unsubscribe?: () => void;
 
@@ -46,10 +49,14 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly runLog: RunLogService,
     private readonly deliveries: WebhookDeliveries,
     private readonly subscriptions: SubscriptionDeliveries,
+    private readonly unwatched: UnwatchedEventsRepository,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {
     const poll = async () => config.pollMs;
-    this.eventLoop = new WorkLoop('events', () => this.processEvents(), poll, this.logger);
+    this.eventLoops = Array.from(
+      { length: config.eventConcurrency },
+      (_, i) => new WorkLoop(`events ${i + 1}`, () => this.processEvents(), poll, this.logger),
+    );
     this.deliveryLoop = new WorkLoop(
       'webhooks',
       async () => (await this.deliveries.tick()) > 0,
@@ -60,21 +67,27 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return;
-    this.unsubscribe = this.events.onCommitted(() => this.eventLoop.wake());
+    this.unsubscribe = this.events.onCommitted(() => this.eventLoops.forEach((l) => l.wake()));
     this.deliveries.onSettled = () => this.deliveryLoop.wake();
-    this.eventLoop.start();
+    this.eventLoops.forEach((l) => l.start());
     this.deliveryLoop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
-    await Promise.all([this.eventLoop.stop(), this.deliveryLoop.stop()]);
+    await Promise.all([...this.eventLoops.map((l) => l.stop()), this.deliveryLoop.stop()]);
     // Sends in flight settle (or time out) first; one still going after that is sent again when its lease ends.
     await this.deliveries.drain(Math.min(this.config.timeoutMs, 10_000));
   }
 
-  /** One batch of events in one transaction; returns whether it found any (more may wait). */
+  /** Events nobody listens to in one statement, then one batch of the others in one transaction. */
   async processEvents(): Promise<boolean> {
+    const skipped = await this.unwatched.markProcessed(this.config.skipWindow);
+    return (await this.processBatch()) || skipped > 0;
+  }
+
+  /** One batch of events in one transaction; returns whether it found any (more may wait). */
+  private async processBatch(): Promise<boolean> {
     let deliveries = 0;
     const claimed = await this.txHost.withTransaction(async () => {
       const batch = await this.outbox.claim(this.config.batchSize);

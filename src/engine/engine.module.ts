@@ -12,9 +12,11 @@ import { ENGINE_CONFIG } from './engine.tokens';
 import { engineConfig } from './engine-config';
 import { EngineWorker } from './engine-worker';
 import { OutboundSenders } from './outbound-senders';
+import { OutboxPruner } from './outbox-pruner';
 import { RunLogService } from './run-log.service';
 import { SubscriptionDeliveries } from './subscriptions';
 import { ClaimedEventsRepository } from './claimed-events.repository';
+import { UnwatchedEventsRepository } from './unwatched-events.repository';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
@@ -37,6 +39,8 @@ import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
     ClaimedEventsRepository,
     AutomationRunsRepository,
     WebhookDeliveriesRepository,
+    OutboxPruner,
+    UnwatchedEventsRepository,
   ],
 })
 export class EngineModule {}

@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('domain_events')
 @Index('IDX_domain_events_lead', { synchronize: false })
 @Index('IDX_domain_events_pending_by_workspace', { synchronize: false })
+@Index('IDX_domain_events_processed', { synchronize: false })
+@Index('IDX_domain_events_pending_by_lead', { synchronize: false })
 export class DomainEventRow {
   /** bigserial: returned by pg as a string. */
   @PrimaryGeneratedColumn({ type: 'bigint' })

@@ -35,6 +35,15 @@ export class BacklogRepository extends TxRepository {
     return row.n;
   }
 
+  /** Seconds since the oldest unprocessed event was recorded (0 when none). */
+  async oldestEventAge(): Promise<number> {
+    const [row]: { age: string }[] = await this.tx.query(
+      `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age
+         FROM domain_events WHERE processed_at IS NULL`,
+    );
+    return Number(row.age);
+  }
+
   /** Deliveries waiting to be sent or retried. */
   async pendingDeliveries(): Promise<number> {
     const [row]: { n: number }[] = await this.tx.query(

@@ -76,6 +76,14 @@ export class MetricsService {
       },
     });
     new Gauge({
+      name: 'leadhub_automation_oldest_event_age_seconds',
+      help: 'Age of the oldest domain event not yet processed (0: none; -1: database unreachable)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await backlog(() => repo.oldestEventAge()));
+      },
+    });
+    new Gauge({
       name: 'leadhub_webhook_backlog_deliveries',
       help: 'Webhook deliveries waiting to be sent or retried (-1: database unreachable)',
       registers: [this.registry],

@@ -4,10 +4,19 @@ import type { AppConfig } from '../../src/config/app-config';
 import type { TestApp } from '../support/test-app';
 
 /** The engine's settings for these tests: local receivers allowed, fast polls and retries. */
-export function engineTestConfig(o: { worker?: boolean } = {}): Partial<AppConfig> {
+export function engineTestConfig(
+  o: { worker?: boolean; prune?: { intervalMs: number; batch: number } } = {},
+): Partial<AppConfig> {
   return {
     allowPrivateUrls: true,
-    worker: { enabled: o.worker ?? true, pollMs: 100, webhookBackoffMs: 20, webhookTimeoutMs: 10_000 },
+    worker: {
+      enabled: o.worker ?? true,
+      pollMs: 100,
+      webhookBackoffMs: 20,
+      webhookTimeoutMs: 10_000,
+      pruneIntervalMs: o.prune?.intervalMs,
+      pruneBatch: o.prune?.batch,
+    },
   };
 }
 

@@ -38,6 +38,7 @@ describe('configuration (one typed object, loaded once)', () => {
       LEADHUB_KEY_CACHE_TTL_MS: '0',
       LEADHUB_WORKER: '0',
       LEADHUB_WORKER_POLL_MS: '250',
+      LEADHUB_EVENT_RETENTION_HOURS: '24',
       LOG_FORMAT: 'pretty',
       APP_URL: 'https://crm.example.com/',
       METRICS_TOKEN: 'a-long-metrics-token',
@@ -52,7 +53,8 @@ describe('configuration (one typed object, loaded once)', () => {
       metricsToken: 'a-long-metrics-token',
       shutdownTimeoutMs: 3000,
     });
-    expect(c.worker).toMatchObject({ enabled: false, pollMs: 250 });
+    expect(c.worker).toMatchObject({ enabled: false, pollMs: 250, eventRetentionHours: 24 });
+    expect(loadConfig({}).worker.eventRetentionHours).toBe(168);
   });
 
   it.each([
@@ -64,6 +66,8 @@ describe('configuration (one typed object, loaded once)', () => {
     ['LEADHUB_ALLOW_PRIVATE_URLS', 'yes'],
     ['LEADHUB_KEY_CACHE_TTL_MS', '-1'],
     ['LEADHUB_WORKER', 'off'],
+    ['LEADHUB_EVENT_RETENTION_HOURS', '0'],
+    ['LEADHUB_EVENT_RETENTION_HOURS', 'a week'],
     ['LEADHUB_SECRET_KEY', 'short'],
     ['METRICS_TOKEN', 'short'],
     ['SHUTDOWN_TIMEOUT_MS', 'soon'],

@@ -95,6 +95,35 @@ describe('GET /metrics (Prometheus)', () => {
   });
 });
 
+describe('GET /metrics: the automation backlog', () => {
+  it('counts pending events and tells the age of the oldest', async () => {
+    // No worker: the events stay pending.
+    const t = await TestApp.start({
+      config: { ...engineTestConfig({ worker: false }), metricsToken: TOKEN },
+    });
+    try {
+      const ws = await t.workspace('metrics-backlog');
+      const a = api(t, await ws.key());
+      const lead = await a.lead({ first_name: 'Waiting' });
+      await a.lead({ first_name: 'Waiting too' });
+      await t.sql(`UPDATE domain_events SET created_at = now() - interval '2 hours' WHERE lead_id = $1`, [
+        lead.id,
+      ]);
+      const res = await t.get('/metrics', {
+        headers: { Authorization: `Bearer ${TOKEN}` },
+        unchecked: true,
+        direct: true,
+      });
+      expect(res.text).toMatch(/^leadhub_automation_backlog_events 2$/m);
+      const age = Number(/^leadhub_automation_oldest_event_age_seconds (\S+)$/m.exec(res.text)?.[1]);
+      expect(age).toBeGreaterThanOrEqual(7200);
+      expect(age).toBeLessThan(7200 + 600);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('GET /metrics without METRICS_TOKEN', () => {
   it('does not exist', async () => {
     const t = await TestApp.start();

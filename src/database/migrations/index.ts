@@ -14,6 +14,7 @@ import { PublicForms1764001300000 } from './1764001300000-PublicForms';
 import { IdempotencyKeys1764001300100 } from './1764001300100-IdempotencyKeys';
 import { SyncTimestamps1764001300200 } from './1764001300200-SyncTimestamps';
 import { IntegrationsAtWork1764001500000 } from './1764001500000-IntegrationsAtWork';
+import { OutboxUpkeep1764001900000 } from './1764001900000-OutboxUpkeep';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764001300100,
   SyncTimestamps1764001300200,
   IntegrationsAtWork1764001500000,
+  OutboxUpkeep1764001900000,
 ];

@@ -1,0 +1,114 @@
+// Helpers of the benchmarks that run the built server as a child process (bench:abuse, bench:soak): a fresh
+// database (at DATABASE_URL, else an embedded cluster in a temporary folder), the server on a free port of
+// 127.0.0.1, tenants made with the CLI, and the readiness details (the worker's backlog).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+let root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The server and CLI of another built checkout (to compare builds); default: this one. */
+export function useBuild(dir) {
+  root = dir;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export const freePort = () =>
+  new Promise((res) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+
+export async function database(prefix) {
+  if (process.env.DATABASE_URL) {
+    const name = `leadhub_${prefix}_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: u.href },
+      label: 'PostgreSQL at DATABASE_URL',
+      stop: async () => {
+        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), `leadhub-${prefix}-`));
+  return {
+    env: { DATA_DIR: dataDir },
+    label: 'embedded PostgreSQL',
+    stop: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** Starts the built server with `env` over the process environment; resolves once it answers. */
+export async function startServer(env) {
+  const main = join(root, 'dist/src/main.js');
+  const port = await freePort();
+  const out = join(tmpdir(), `leadhub-bench-server-${process.pid}-${port}.log`);
+  const child = spawn('sh', ['-c', `exec "${process.execPath}" "${main}" > "${out}" 2>&1`], {
+    env: {
+      ...process.env,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      LEADHUB_ALLOW_PRIVATE_URLS: '1',
+    },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 900; i++) {
+    if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`).catch(() => undefined))?.ok)
+      return { child, port, out };
+    if (child.exitCode !== null) throw new Error(`server exited during start, see ${out}`);
+    await sleep(100);
+  }
+  throw new Error(`server did not start, see ${out}`);
+}
+
+export async function cli(env, ...args) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(root, 'bin/leadhub.js'), ...args, '--json'],
+    { env: { ...process.env, ...env } },
+  );
+  return JSON.parse(stdout);
+}
+
+export async function tenant(env, slug) {
+  await cli(env, 'workspace:create', '--slug', slug, '--name', slug);
+  return (
+    await cli(
+      env,
+      'key:create',
+      '--workspace',
+      slug,
+      '--name',
+      'bench',
+      '--scopes',
+      '*',
+      '--rate-limit',
+      '100000000',
+    )
+  ).key;
+}
+
+/** GET /api/v1/health/ready's body (backlog: events, oldest_event_age_seconds, webhooks_due), or undefined. */
+export async function readiness(port) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`).catch(() => undefined);
+  return res?.json().catch(() => undefined);
+}
