@@ -13,7 +13,13 @@ describe('leads: list totals and index use', () => {
   it('the unfiltered total (trigger-kept counts) stays exact through creates, deletes and inbound', async () => {
     const w = await t.workspace('leads-count');
     const k = await w.key(['*']);
-    const total = async () => (await t.get('/api/v1/leads?per_page=1', { key: k })).body.meta.total;
+    const total = async () => {
+      const res = await t.get('/api/v1/leads?per_page=1', { key: k });
+      expect({ status: res.status, error: res.status === 200 ? undefined : res.body }).toEqual({
+        status: 200,
+      });
+      return res.body.meta.total;
+    };
     const real = async () =>
       (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM leads WHERE workspace_id = $1', [w.id]))[0]
         .n;
