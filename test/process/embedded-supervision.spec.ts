@@ -17,8 +17,15 @@ describe('a supervised embedded cluster', () => {
     await s.stop();
   });
 
-  const get = async (path: string) =>
-    (await fetch(s.url(path), { headers: { Authorization: `Bearer ${key}` } })).status;
+  const get = async (path: string) => {
+    try {
+      return (await fetch(s.url(path), { headers: { Authorization: `Bearer ${key}` } })).status;
+    } catch (err) {
+      // The server process itself failed: say how, with what it printed last.
+      const exit = `exit code ${s.proc.exitCode}, signal ${s.proc.signalCode}`;
+      throw new Error(`${(err as Error).message} (${exit}); server output:\n${s.output.slice(-3000)}`);
+    }
+  };
 
   it('kill -9 of the postmaster → 503 meanwhile, then 200 on the same data; the server is the same process', async () => {
     const created = await fetch(s.url('/api/v1/tags'), {
