@@ -23,7 +23,9 @@ describe('a supervised embedded cluster', () => {
     } catch (err) {
       // The server process itself failed: say how, with what it printed last.
       const exit = `exit code ${s.proc.exitCode}, signal ${s.proc.signalCode}`;
-      throw new Error(`${(err as Error).message} (${exit}); server output:\n${s.output.slice(-3000)}`);
+      throw new Error(`${(err as Error).message} (${exit}); server output:\n${s.output.slice(-3000)}`, {
+        cause: err,
+      });
     }
   };
 
