@@ -1,10 +1,10 @@
 // The victim of `npm run bench:abuse`: steady requests at fixed rates (open loop: sent on schedule whatever the
 // answers do) and probe leads whose lead.created automation posts a webhook to a local receiver, which times it.
 import { createServer } from 'node:http';
+import { timedRequest } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A victim request unanswered this long counts as failed, with this latency. */
-const TIMEOUT_MS = 15_000;
 /** Victim requests per second, by kind. */
 export const RATES = { list: 10, create: 4, inbound: 4, probe: 2 };
 
@@ -38,22 +38,8 @@ export class Victim {
   }
 
   async request(method, path, body) {
-    const started = Date.now();
-    let status = 0;
-    let json;
-    try {
-      const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.key}`, 'content-type': 'application/json' },
-        body: body && JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      status = res.status;
-      json = await res.json().catch(() => undefined);
-    } catch {
-      /* status 0: a timeout or a refused connection */
-    }
-    this.phase.latencies.push(Date.now() - started);
+    const { status, json, ms } = await timedRequest(this.port, this.key, method, path, body);
+    this.phase.latencies.push(ms);
     if (status < 200 || status > 299) this.phase.failed++;
     return { status, json };
   }

@@ -112,3 +112,23 @@ export async function readiness(port) {
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`).catch(() => undefined);
   return res?.json().catch(() => undefined);
 }
+
+/** One API request with the key; status 0 for a timeout or a refused connection. `ms`: its latency. */
+export async function timedRequest(port, key, method, path, body, timeoutMs = 15_000) {
+  const started = Date.now();
+  let status = 0;
+  let json;
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    status = res.status;
+    json = await res.json().catch(() => undefined);
+  } catch {
+    /* status 0 */
+  }
+  return { status, json, ms: Date.now() - started };
+}

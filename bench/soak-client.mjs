@@ -1,9 +1,9 @@
 // The traffic of `npm run bench:soak`: closed-loop connections, each picking its next request from a weighted mix.
 // Latencies and non-2xx answers are summed per sample (a minute); a local receiver counts webhook deliveries.
 import { createServer } from 'node:http';
+import { timedRequest } from './server.mjs';
 
 /** A request unanswered this long counts as failed, with this latency. */
-const TIMEOUT_MS = 15_000;
 const STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted', 'lost'];
 const SOURCES = ['website', 'referral', 'zapier', 'facebook', 'google'];
 const NAMES = ['anna', 'ben', 'carla', 'dimitri', 'emma', 'farid', 'greta', 'hugo', 'ines', 'jon'];
@@ -91,22 +91,8 @@ export class SoakClient {
 
   /** One request; a status outside 2xx (and `alsoOk`) counts as failed. */
   async call(method, path, body, alsoOk = []) {
-    const started = Date.now();
-    let status = 0;
-    let json;
-    try {
-      const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.key}`, 'content-type': 'application/json' },
-        body: body && JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      status = res.status;
-      json = await res.json().catch(() => undefined);
-    } catch {
-      /* status 0: a timeout or a refused connection */
-    }
-    this.latencies.push(Date.now() - started);
+    const { status, json, ms } = await timedRequest(this.port, this.key, method, path, body);
+    this.latencies.push(ms);
     if ((status < 200 || status > 299) && !alsoOk.includes(status)) {
       this.failed++;
       const route = `${method} ${path.replace(/\?.*/, '').replace(/\/\d+/g, '/:id')} ${status}`;

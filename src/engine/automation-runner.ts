@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import type { Automation } from '../automations/automation.entity';
-import { ApiException } from '../common/errors/api.exception';
 import { EventsService } from '../events/events.service';
 import type { LeadRecord } from '../leads/lead-record';
 import { LeadsService } from '../leads/leads.service';
@@ -137,14 +136,9 @@ export class AutomationRunner {
     return Number.isInteger(budget) && budget >= 0 ? budget : this.config.chainBudget;
   }
 
-  private async currentLead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
-    if (event.lead_id === null) return undefined;
-    try {
-      return await this.leads.get(event.workspace_id, event.lead_id);
-    } catch (err) {
-      if (err instanceof ApiException) return undefined;
-      throw err;
-    }
+  private currentLead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
+    if (event.lead_id === null) return Promise.resolve(undefined);
+    return this.leads.find(event.workspace_id, event.lead_id);
   }
 }
 

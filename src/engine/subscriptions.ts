@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ApiException } from '../common/errors/api.exception';
 import { isoTimestamp } from '../common/time';
 import { type LeadRecord, toLeadResponse } from '../leads/lead-record';
 import { IntegrationsRepository } from '../integrations/integrations.repository';
@@ -67,13 +66,8 @@ export class SubscriptionDeliveries {
     return queued;
   }
 
-  private async lead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
-    if (event.lead_id === null) return undefined;
-    try {
-      return await this.leads.get(event.workspace_id, event.lead_id);
-    } catch (err) {
-      if (err instanceof ApiException) return undefined;
-      throw err;
-    }
+  private lead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
+    if (event.lead_id === null) return Promise.resolve(undefined);
+    return this.leads.find(event.workspace_id, event.lead_id);
   }
 }

@@ -30,7 +30,12 @@ export class LeadsService {
   }
 
   async get(workspaceId: number, id: number): Promise<LeadRecord> {
-    return found(await this.leads.findInWorkspace(workspaceId, id), 'lead');
+    return found(await this.find(workspaceId, id), 'lead');
+  }
+
+  /** The lead, or undefined when the workspace has no such lead (deleted meanwhile, for the engine). */
+  find(workspaceId: number, id: number): Promise<LeadRecord | undefined> {
+    return this.leads.findInWorkspace(workspaceId, id);
   }
 
   @Transactional()
