@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { DatabaseClient } from '../database/pg-client';
 import { APP_VERSION } from '../common/app-version';
 import type * as SecretBoxModule from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
@@ -34,7 +34,7 @@ async function loadInto(
   if (newer.length)
     throw new Error(`the data comes from a newer LeadHub (migrations ${newer.join(', ')}): upgrade first`);
   await runMigrations(url, source.migrations);
-  const c = new Client({ connectionString: url });
+  const c = new DatabaseClient({ connectionString: url });
   await c.connect();
   try {
     const tables = await tablesInOrder(c);

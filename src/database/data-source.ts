@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { ADVISORY_LOCK } from '../common/database/advisory-locks';
+import { DatabaseClient } from './pg-client';
 
 export interface DatabaseOptions {
   url: string;
@@ -28,6 +29,7 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions & { typ
       connectionTimeoutMillis: Math.min(timeout, 5_000),
       keepAlive: true,
       idleTimeoutMillis: 30_000,
+      Client: DatabaseClient, // a connection that dies unheard must not stop the process
     },
   };
 }

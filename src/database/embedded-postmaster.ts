@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
+import { DatabaseClient } from './pg-client';
 import { EmbeddedPostgresError, giveTo, Owner, Placement, unreachable } from './embedded-placement';
 
 /** The low-level steps of the embedded cluster: initdb, pg_ctl start, stop, ports, first connection. */
@@ -151,7 +151,7 @@ export function readText(file: string): string {
 
 export async function waitForConnections(url: string): Promise<void> {
   for (let i = 0; ; i++) {
-    const client = new Client({ connectionString: url });
+    const client = new DatabaseClient({ connectionString: url });
     try {
       await client.connect();
       await client.end();
@@ -165,7 +165,7 @@ export async function waitForConnections(url: string): Promise<void> {
 }
 
 export async function ensureDatabase(adminUrl: string, log: (line: string) => void): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
+  const client = new DatabaseClient({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ provider: string; ctype: string }>(

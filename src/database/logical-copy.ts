@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { DatabaseClient } from './pg-client';
 
 /**
  * A logical copy of the database, through `pg` alone (no pg_dump): every table of the public schema (except
@@ -78,7 +79,7 @@ async function primaryKey(c: Client, table: string): Promise<string[]> {
  * transaction; call `close()` when done.
  */
 export async function openSnapshot(url: string): Promise<Snapshot & { close(): Promise<void> }> {
-  const c = new Client({ connectionString: url });
+  const c = new DatabaseClient({ connectionString: url });
   await c.connect();
   await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   const migrations = (

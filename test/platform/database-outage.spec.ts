@@ -1,3 +1,5 @@
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../support/db';
 import { pollReady } from '../support/readiness';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -73,5 +75,18 @@ describe('database outages', () => {
     const res = await t.get('/api/v1/tags', { key: fresh });
     expect(res.status).toBe(503);
     proxy.forward();
+  });
+
+  // A connection can die while nothing listens to it: pg then emits `error` with no listener, which used to stop
+  // the process (a postmaster killed while the automation worker held a connection between two queries).
+  it('a connection that dies while no query uses it does not stop the server', async () => {
+    const pool = (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
+    const held = await pool.connect(); // checked out: the pool no longer listens to it, nobody else does
+    const [{ pid }] = (await held.query('SELECT pg_backend_pid() AS pid')).rows as { pid: number }[];
+    await t.sql(`SELECT pg_terminate_backend(${Number(pid)})`);
+    await new Promise((r) => setTimeout(r, 300)); // the FATAL message arrives while the client is idle
+    await expect(held.query('SELECT 1')).rejects.toThrow(); // the connection is gone…
+    held.release(true);
+    expect((await t.get('/api/v1/tags', { key })).status).toBe(200); // …and the server, still here, answers
   });
 });
