@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sqlDirection } from '../common/crud/sorting';
 import { updatedWindow } from '../common/crud/sync-window';
 import { likePattern } from '../common/crud/like-pattern';
@@ -56,13 +57,14 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
       `l.id IN (SELECT lt.lead_id FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id
                  WHERE t.workspace_id = $1 AND lower(t.name) = lower(${param(q.tag)}))`,
     );
+  let matches: ((a: string) => string) | undefined;
   if (q.search) {
     const term = q.search.trim();
     const patterns = [likePattern(term)];
     const digits = term.replace(/\D/g, '');
     if (PHONE_LIKE.test(term) && digits.length >= 3 && digits !== term) patterns.push(likePattern(digits));
-    const expr = SEARCH_EXPRESSION('l');
-    where.push(`(${patterns.map((p) => `${expr} LIKE lower(${param(p)})`).join(' OR ')})`);
+    const named = patterns.map(param);
+    matches = (a) => `(${named.map((p) => `${SEARCH_EXPRESSION(a)} LIKE lower(${p})`).join(' OR ')})`;
   }
   if (q.created_after !== undefined)
     where.push(`l.created_at >= ${param(dateBound(q.created_after, 'after').sql)}`);
@@ -75,33 +77,91 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
 
   const dir = sqlDirection(q.direction);
   const order = (a: string) => `${SORT_EXPRESSION[q.sort](a)} ${dir}, ${a}.id ${dir}`;
-  const filter = where.join(' AND ');
-  // Unfiltered: the exact count kept by triggers (see migration LeadCounts) instead of counting every lead.
-  const total =
-    where.length === 1
-      ? 'SELECT coalesce(sum(n), 0)::int AS total FROM lead_counts WHERE workspace_id = $1'
-      : `SELECT count(*)::int AS total FROM leads l WHERE ${filter}`;
+  const base = where.join(' AND ');
+  const filter = matches ? `${base} AND ${matches('l')}` : base;
+  const counted = { filter, params: [...params] };
   const limit = param(q.per_page);
   const offset = param((q.page - 1) * q.per_page);
-  if (q.search) {
-    // Search: one trigram-index scan, materialised, feeds both the count and the page (instead of two scans).
-    return {
-      sql: `WITH m AS MATERIALIZED (SELECT l.id, ${SORT_EXPRESSION[q.sort]('l')} AS k FROM leads l WHERE ${filter}),
-            page AS (SELECT m.id, m.k FROM m ORDER BY m.k ${dir}, m.id ${dir} LIMIT ${limit} OFFSET ${offset})
-            SELECT c.total, l.*, ${TAGS_OF('l')}
-              FROM (SELECT count(*)::int AS total FROM m) c
-              LEFT JOIN (page p JOIN leads l ON l.id = p.id) ON true
-             ORDER BY p.k ${dir}, p.id ${dir}`,
-      params,
-    };
-  }
-  return {
-    sql: `WITH page AS (
-            SELECT l.* FROM leads l WHERE ${filter} ORDER BY ${order('l')} LIMIT ${limit} OFFSET ${offset})
+  const select = (page: string) => ({
+    sql: `WITH ${totalCtes(q, counted, param)},
+          ${page}
           SELECT c.total, p.*, ${TAGS_OF('p')}
-            FROM (${total}) c
+            FROM c
             LEFT JOIN page p ON true
            ORDER BY ${order('p')}`,
     params,
-  };
+  });
+  if (!matches)
+    return select(
+      `page AS (SELECT l.* FROM leads l WHERE ${filter} ORDER BY ${order('l')} LIMIT ${limit} OFFSET ${offset})`,
+    );
+  // Search. When the term matches many leads, first walk the sort's index through at most WALKED_LEADS leads of
+  // the other filters, keeping those the term matches: for a common term the page is among the first few hundred.
+  // The walk gives the exact page when it found every lead up to the page's end (or all of the total); otherwise the
+  // trigram index finds all the matches, which are sorted (walking further could read the whole workspace when the
+  // matches all sit at its far end).
+  const end = param(q.page * q.per_page);
+  const walked = `(SELECT count(*) FROM walk) IN (${end}, (SELECT total FROM c))`;
+  return select(
+    `walk AS (
+       SELECT s.* FROM (SELECT l.* FROM leads l WHERE ${base} ORDER BY ${order('l')} LIMIT ${WALKED_LEADS}) s
+        WHERE (SELECT total FROM c) >= ${WALK_FROM_TOTAL} AND ${matches('s')} ORDER BY ${order('s')} LIMIT ${end}),
+     m AS MATERIALIZED (SELECT l.id, ${SORT_EXPRESSION[q.sort]('l')} AS k FROM leads l WHERE ${filter}),
+     page AS (
+       (SELECT walk.* FROM walk WHERE ${walked} ORDER BY ${order('walk')} OFFSET ${offset})
+       UNION ALL
+       (SELECT l.* FROM (SELECT m.id FROM m ORDER BY m.k ${dir}, m.id ${dir} LIMIT ${limit} OFFSET ${offset}) f
+          JOIN leads l ON l.id = f.id
+         WHERE NOT ${walked}))`,
+  );
+}
+
+/** How many leads (in sort order, other filters applied) a search looks through before it uses the trigram index. */
+export const WALKED_LEADS = 10000;
+
+/** Fewer matches than this: the trigram index alone (cheaper than a walk that would not find the page). */
+export const WALK_FROM_TOTAL = 500;
+
+/**
+ * Totals of at least this many leads are kept in lead_list_totals for a search of more than 3 characters (a rarer
+ * term is counted through the trigram index fast enough, and there are too many such terms to keep them all).
+ */
+export const KEPT_SEARCH_TOTAL = 1000;
+
+/**
+ * CTEs ending in `c(total)`: the exact total of the filtered set.
+ * - Unfiltered: the count kept by triggers (migration LeadCounts).
+ * - Filtered: the total kept in lead_list_totals when it was computed at the workspace's current version (see
+ *   migration LeadListTotals), else counted now and kept. Not with `tag` (a tag's rename or deletion changes which
+ *   leads match without writing to leads) nor with a date bound (a sync client sends a new instant each time: the
+ *   kept totals would grow without end).
+ */
+function totalCtes(
+  q: LeadFiltersDto,
+  counted: { filter: string; params: unknown[] },
+  param: (v: unknown) => string,
+): string {
+  const { filter, params } = counted;
+  if (params.length === 1)
+    return `c AS (SELECT coalesce(sum(n), 0)::int AS total FROM lead_counts WHERE workspace_id = $1)`;
+  const count = `SELECT count(*)::int FROM leads l WHERE ${filter}`;
+  const dated = [q.created_after, q.created_before, q.updated_after, q.updated_before].some(
+    (d) => d !== undefined,
+  );
+  if (q.tag !== undefined || dated) return `c AS (SELECT (${count}) AS total)`;
+  const key = param(
+    createHash('sha256')
+      .update(JSON.stringify([filter, params.slice(1)]))
+      .digest('base64'),
+  );
+  // A short term (no trigram) is counted by reading the whole workspace; there are few such terms, keep them all.
+  const kept = q.search && q.search.trim().length > 3 ? `c.total >= ${KEPT_SEARCH_TOTAL}` : 'true';
+  return `v AS (SELECT coalesce(sum(n), 0)::bigint AS version FROM lead_list_writes WHERE workspace_id = $1),
+          hit AS (SELECT t.total FROM lead_list_totals t, v
+                   WHERE t.workspace_id = $1 AND t.key = ${key} AND t.version = v.version),
+          c AS MATERIALIZED (SELECT coalesce((SELECT total FROM hit), (${count})) AS total),
+          kept AS (INSERT INTO lead_list_totals (workspace_id, key, version, total)
+                   SELECT $1, ${key}, v.version, c.total FROM v, c WHERE NOT EXISTS (SELECT 1 FROM hit) AND ${kept}
+                   ON CONFLICT (workspace_id, key) DO UPDATE SET version = EXCLUDED.version, total = EXCLUDED.total
+                    WHERE lead_list_totals.version < EXCLUDED.version)`;
 }

@@ -15,6 +15,7 @@ import { IdempotencyKeys1764001300100 } from './1764001300100-IdempotencyKeys';
 import { SyncTimestamps1764001300200 } from './1764001300200-SyncTimestamps';
 import { IntegrationsAtWork1764001500000 } from './1764001500000-IntegrationsAtWork';
 import { OutboxUpkeep1764001900000 } from './1764001900000-OutboxUpkeep';
+import { LeadListTotals1764002000200 } from './1764002000200-LeadListTotals';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   SyncTimestamps1764001300200,
   IntegrationsAtWork1764001500000,
   OutboxUpkeep1764001900000,
+  LeadListTotals1764002000200,
 ];
