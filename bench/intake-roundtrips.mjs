@@ -39,11 +39,13 @@ async function boot(build, extraEnv = {}) {
 }
 
 const post = (s, path, body) =>
-  fetch(`http://127.0.0.1:${s.port}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  globalThis
+    .fetch(`http://127.0.0.1:${s.port}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    .then(async (r) => ({ status: r.status, body: await r.json() }));
 
 if (mode === 'count') {
   const log = join(tmpdir(), `intake-queries-${process.pid}.log`);
