@@ -1,8 +1,12 @@
 // Round trips per lead on the intake paths, and their throughput A/B (issue 17 goal 5).
 //   node bench/intake-roundtrips.mjs count [build-dir]            statements per create / inbound (new, duplicate)
 //   node bench/intake-roundtrips.mjs load <build-dir>... [--seconds N] [--rounds R]   req/s, builds interleaved
+//   node bench/intake-roundtrips.mjs cpu <build-dir>... [--amount N] [--rounds R]   CPU ms per request (server process
+//     + its PostgreSQL backends, from /proc: PostgreSQL at DATABASE_URL on this machine): steadier than req/s when
+//     the machine is busy
 // A fresh database per build (DATABASE_URL's server, else embedded); dropped after.
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +24,7 @@ const opt = (name, def) => {
 };
 const seconds = opt('seconds', 5);
 const rounds = opt('rounds', 3);
+const amount = opt('amount', 1500);
 const builds = rest.length ? rest : [join(here, '..')];
 
 async function boot(build, extraEnv = {}) {
@@ -30,6 +35,8 @@ async function boot(build, extraEnv = {}) {
   return {
     port: server.port,
     key,
+    pid: server.child.pid,
+    databaseUrl: db.env.DATABASE_URL,
     stop: async () => {
       server.child.kill('SIGTERM');
       await new Promise((r) => server.child.once('exit', r));
@@ -105,6 +112,7 @@ if (mode === 'count') {
   await s.stop();
   rmSync(log, { force: true });
 } else {
+  const cpuMode = mode === 'cpu';
   const servers = [];
   for (const b of builds) servers.push({ build: b, ...(await boot(b)) });
   const scen = {
@@ -145,24 +153,56 @@ if (mode === 'count') {
     for (const [name, make] of Object.entries(scen))
       for (const s of servers) {
         const sc = make(s);
+        const before = cpuMode ? await cpu(s) : undefined;
         const res = await autocannon({
           url: `http://127.0.0.1:${s.port}${sc.path}`,
           method: 'POST',
-          connections: 32,
-          duration: seconds,
+          connections: cpuMode ? 8 : 32,
+          ...(cpuMode ? { amount } : { duration: seconds }),
           headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
           body: sc.body,
           requests: sc.requests,
         });
         const k = `${name} ${s.build}`;
+        if (cpuMode) {
+          const after = await cpu(s);
+          const n = res.requests.total;
+          const node = (after.node - before.node) / n;
+          const db = (after.db - before.db) / n;
+          (totals[k] ??= []).push(node + db);
+          console.log(
+            `round ${r + 1} ${k}: ${n} requests, CPU per request: server ${node.toFixed(2)} ms + PostgreSQL ${db.toFixed(2)} ms = ${(node + db).toFixed(2)} ms, non-2xx ${res.non2xx}`,
+          );
+          continue;
+        }
         (totals[k] ??= []).push(res.requests.average);
         console.log(
           `round ${r + 1} ${k}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`,
         );
       }
+  const [digits, unit] = cpuMode ? [2, 'CPU ms per request'] : [0, 'req/s'];
   for (const [k, v] of Object.entries(totals))
     console.log(
-      `${k}: mean ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(0)} req/s (${v.map((x) => x.toFixed(0)).join(', ')})`,
+      `${k}: mean ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(digits)} ${unit} (${v.map((x) => x.toFixed(digits)).join(', ')})`,
     );
   for (const s of servers) await s.stop();
+}
+
+/** CPU time (ms) used so far by the server process and by the PostgreSQL backends connected to its database. */
+async function cpu(s) {
+  const c = new pg.Client({ connectionString: s.databaseUrl });
+  await c.connect();
+  const { rows } = await c.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  await c.end();
+  const ticks = (pid) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in 10 ms clock ticks
+    } catch {
+      return 0; // a backend that exited meanwhile
+    }
+  };
+  return { node: ticks(s.pid), db: rows.reduce((sum, r) => sum + ticks(r.pid), 0) };
 }
