@@ -163,5 +163,9 @@ function totalCtes(
           kept AS (INSERT INTO lead_list_totals (workspace_id, key, version, total)
                    SELECT $1, ${key}, v.version, c.total FROM v, c WHERE NOT EXISTS (SELECT 1 FROM hit) AND ${kept}
                    ON CONFLICT (workspace_id, key) DO UPDATE SET version = EXCLUDED.version, total = EXCLUDED.total
-                    WHERE lead_list_totals.version < EXCLUDED.version)`;
+                    WHERE lead_list_totals.version < EXCLUDED.version),
+          -- Totals of an older version can never be used again: a miss removes the workspace's stale ones.
+          stale AS (DELETE FROM lead_list_totals t USING v
+                     WHERE t.workspace_id = $1 AND t.version < v.version AND t.key <> ${key}
+                       AND NOT EXISTS (SELECT 1 FROM hit))`;
 }

@@ -141,4 +141,23 @@ describe('leads: exact totals and search pages', () => {
     }
     await t.sql('DELETE FROM leads WHERE workspace_id = $1', [w.id]);
   });
+
+  it('a write makes the kept totals stale, and the next count removes them (the table does not grow)', async () => {
+    const w = await t.workspace('leads-totals-prune');
+    const k = await w.key(['*']);
+    const kept = async () =>
+      (
+        await t.sql<{ n: number }>(
+          'SELECT count(*)::int AS n FROM lead_list_totals WHERE workspace_id = $1',
+          [w.id],
+        )
+      )[0].n;
+    for (const status of ['new', 'contacted', 'lost'])
+      expect((await t.get(`/api/v1/leads?status=${status}`, { key: k })).status).toBe(200);
+    expect(await kept()).toBe(3);
+    expect((await t.post('/api/v1/leads', { first_name: 'Ada' }, { key: k })).status).toBe(201);
+    const res = await t.get('/api/v1/leads?status=new', { key: k });
+    expect(res.body.meta.total).toBe(1);
+    expect(await kept()).toBe(1); // the new total only
+  });
 });
