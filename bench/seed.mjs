@@ -327,7 +327,8 @@ async function parallel(url, n, jobs, setup = []) {
 }
 
 /**
- * `options.parallel`: connections used for the load and the index builds (default 2, the machine's cores).
+ * `options.parallel`: connections used for the load and the index builds (default 2, the machine's cores);
+ * `options.ginMemory`: maintenance_work_mem of the trigram index build (default: 512MB, as the b-trees).
  * Returns the workspace, its key, terms to search, the id range and the seconds each phase took.
  */
 export async function seed(url, n, log, options = {}) {
@@ -458,6 +459,8 @@ export async function seed(url, n, log, options = {}) {
       conns,
       statements.map((sql) => async (db) => {
         const t = Date.now();
+        if (/gin/i.test(sql) && options.ginMemory)
+          await db.query(`SET maintenance_work_mem = '${options.ginMemory}'`);
         await db.query(sql);
         log(`    ${/INDEX "(\w+)"/.exec(sql)?.[1]}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
       }),
