@@ -1,15 +1,16 @@
 // The ceiling: a bare node:http server with a pg pool (same size as the app's) and no framework, auth,
 // validation, throttling or mapping, running the SAME SQL as the app:
 // - GET /api/v1/leads: the list SQL, built by the app's own buildListQuery;
-// - GET /api/v1/leads/:id: the app's single-lead SELECT;
-// - POST /api/v1/leads: LeadsService.create's transaction, statement for statement (INSERT RETURNING, ensure
-//   tags, replace the lead's tags, read it back, the outbox INSERT of lead.created + tag.added);
+// - GET /api/v1/leads/:id: the app's single-lead SELECT (LeadsRepository.findInWorkspace);
+// - POST /api/v1/leads: LeadsService.create's transaction (insertWithTags: the lead and its tags in one
+//   statement, then the outbox INSERT of lead.created + tag.added);
 // - POST /api/inbound/leads: LeadIntakeService.intake's de-duplicating transaction (advisory locks on the
-//   e-mail/phone keys, the locked duplicate lookup, INSERT RETURNING, ensure-and-add tags, outbox INSERT), with
-//   a duplicate merged the way the app does it (fill empty fields, add tags, lead.updated).
-// The statement texts are copied from src/leads/*.repository.ts and src/events/domain-events.repository.ts as
-// of issue #17 (7–8 round trips per lead): the reference transaction the app is compared with. Same
-// durability: the server's default synchronous_commit (on). Run as a forked child by bench/run.mjs.
+//   e-mail/phone keys, then insertWithTags with the locked duplicate lookup in the same statement, outbox
+//   INSERT), with a duplicate merged the way the app does it (fill empty fields, add tags, lead.updated).
+// The statements are the app's own: its built repositories (dist/) run over a plain pg client, so the ceiling
+// cannot drift from the server's SQL; only the services' control flow is re-stated here (keep it in step with
+// src/leads/leads.service.ts create and src/leads/lead-intake.service.ts). Same durability: the server's
+// default synchronous_commit (on). Run as a forked child by bench/run.mjs.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import pg from 'pg';
@@ -17,96 +18,67 @@ import pg from 'pg';
 const require = createRequire(import.meta.url);
 const { buildListQuery } = require('../dist/src/leads/lead-search.query.js');
 const { createdEvents, updatedEvents } = require('../dist/src/leads/lead-events.js');
+const { LeadsRepository } = require('../dist/src/leads/leads.repository.js');
+const { LeadTagsRepository } = require('../dist/src/leads/lead-tags.repository.js');
+const { DomainEventsRepository } = require('../dist/src/events/domain-events.repository.js');
+const { MIN_PHONE_DIGITS_FOR_MATCH } = require('../dist/src/leads/lead-intake.service.js');
+const { CUSTOM_FIELDS_MAX_KEYS, phoneDigits } = require('../dist/src/leads/dto/lead-fields.js');
 const { DATABASE_URL, WORKSPACE_ID, PORT } = process.env;
 const WS = Number(WORKSPACE_ID);
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
 
-const TAGS_OF = `ARRAY(SELECT t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id
-          WHERE lt.lead_id = l.id ORDER BY lower(t.name), t.name) AS tags`;
-const SELECT_LEAD = `SELECT l.*, ${TAGS_OF} FROM leads l WHERE l.id = $1 AND l.workspace_id = $2`;
-const ENSURE_TAGS = `existing AS (
-     SELECT id, name FROM tags
-      WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
-   ins AS (
-     INSERT INTO tags (workspace_id, name)
-     SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
-      WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
-     ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name)`;
 const FILLABLE = ['first_name', 'last_name', 'email', 'phone', 'company', 'source', 'notes'];
 const WRITABLE = [...FILLABLE, 'status', 'lead_score', 'starred', 'custom_fields'];
 
-const canonicalNames = (names) => {
-  const seen = new Set();
-  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-  return names
-    .filter((n) => !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()))
-    .sort((a, b) => cmp(a.toLowerCase(), b.toLowerCase()) || cmp(a, b));
-};
-const digitsOf = (phone) => (phone ?? '').replace(/\D/g, '') || null;
 const byName = (a, b) => {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 };
 
-function columns(values) {
-  const out = [];
-  for (const [field, value] of Object.entries(values)) {
-    if (value === undefined) continue;
-    if (field === 'custom_fields') out.push([field, JSON.stringify(value ?? {}), '::jsonb']);
-    else out.push([field, value, '']);
-    if (field === 'phone') out.push(['phone_digits', digitsOf(value), '']);
-  }
-  return out;
+/**
+ * The app's repositories (dist/) over one pg client: `tx` is what TypeORM's EntityManager.query gives them
+ * (rows; [rows, rowCount] for UPDATE and DELETE), so every statement text is the app's own.
+ */
+function repositoriesOn(db) {
+  const tx = {
+    async query(sql, params) {
+      const r = await db.query(sql, params);
+      return r.command === 'UPDATE' || r.command === 'DELETE' ? [r.rows, r.rowCount] : r.rows;
+    },
+  };
+  const host = { tx, isTransactionActive: () => true };
+  return {
+    leads: new LeadsRepository(host),
+    tags: new LeadTagsRepository(host),
+    outbox: new DomainEventsRepository(host),
+  };
 }
 
-async function insertLead(db, values) {
-  const cols = columns(values);
-  const sql = `INSERT INTO leads (workspace_id, ${cols.map(([c]) => c).join(', ')})
-                 VALUES ($1, ${cols.map(([, , cast], i) => `$${i + 2}${cast}`).join(', ')}) RETURNING *`;
-  return (await db.query(sql, [WS, ...cols.map(([, v]) => v)])).rows[0];
-}
+/** EventsService.record without a causal chain (changes made through the API). */
+const recordEvents = (repos, events) =>
+  events.length
+    ? repos.outbox.insert(
+        events.map((e) => ({
+          workspaceId: e.workspaceId,
+          type: e.type,
+          leadId: e.leadId,
+          payload: { workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes },
+        })),
+      )
+    : [];
 
-async function recordEvents(db, events) {
-  if (!events.length) return;
-  const params = [];
-  const values = events.map((e) => {
-    params.push(
-      e.workspaceId,
-      e.type,
-      e.leadId,
-      JSON.stringify({ workspace_id: e.workspaceId, lead_id: e.leadId, changes: e.changes }),
-    );
-    const n = params.length;
-    return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
-  });
-  await db.query(
-    `INSERT INTO domain_events (workspace_id, type, lead_id, payload) VALUES ${values.join(', ')}
-       RETURNING id, created_at`,
-    params,
-  );
-}
-
-async function ensureAndAdd(db, leadId, names) {
-  const wanted = canonicalNames(names);
-  if (!wanted.length) return [];
-  const { rows } = await db.query(
-    `WITH ${ENSURE_TAGS},
-       wanted AS (SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins),
-       link AS (
-         INSERT INTO lead_tags (lead_id, tag_id) SELECT $3, id FROM wanted ORDER BY id
-         ON CONFLICT DO NOTHING RETURNING tag_id)
-       SELECT w.id, w.name, w.id IN (SELECT tag_id FROM link) AS added FROM wanted w`,
-    [WS, wanted, leadId],
-  );
-  return rows.filter((r) => r.added).map(({ id, name }) => ({ id, name }));
+/** LeadsService.linkMissingTags: after insertWithTags left tags created concurrently unlinked. */
+async function linkMissingTags(repos, leadId, names, added) {
+  const more = await repos.tags.add(leadId, await repos.tags.ensureTags(WS, names));
+  return [...added, ...more.filter((t) => !added.some((a) => a.id === t.id))];
 }
 
 async function transaction(fn) {
   const db = await pool.connect();
   try {
     await db.query('START TRANSACTION');
-    const out = await fn(db);
+    const out = await fn(repositoriesOn(db));
     await db.query('COMMIT');
     return out;
   } catch (err) {
@@ -117,93 +89,72 @@ async function transaction(fn) {
   }
 }
 
-/** LeadsService.create (POST /api/v1/leads). */
+/** LeadsService.create (POST /api/v1/leads): BEGIN, insertWithTags, the events, COMMIT. */
 const create = (body) =>
-  transaction(async (db) => {
+  transaction(async (repos) => {
     const values = {};
     for (const f of WRITABLE) if (body[f] !== undefined) values[f] = body[f];
-    const { id } = await insertLead(db, values);
-    let added = [];
-    if (body.tags) {
-      const wanted = canonicalNames(body.tags);
-      const tags = wanted.length
-        ? (
-            await db.query(
-              `WITH ${ENSURE_TAGS}
-       SELECT id, name FROM existing UNION ALL SELECT id, name FROM ins`,
-              [WS, wanted],
-            )
-          ).rows
-        : [];
-      const ids = tags.map((t) => t.id);
-      await db.query('DELETE FROM lead_tags WHERE lead_id = $1 AND NOT (tag_id = ANY($2::int[]))', [id, ids]);
-      if (ids.length) {
-        const { rows } = await db.query(
-          `INSERT INTO lead_tags (lead_id, tag_id) SELECT $1, t FROM unnest($2::int[]) AS t ORDER BY t
-       ON CONFLICT DO NOTHING RETURNING tag_id`,
-          [id, ids],
-        );
-        const set = new Set(rows.map((r) => r.tag_id));
-        added = tags.filter((t) => set.has(t.id));
-      }
+    const done = await repos.leads.insertWithTags(WS, values, body.tags ?? []);
+    let { lead, added } = done;
+    if (done.tagsMissing) {
+      added = await linkMissingTags(repos, lead.id, body.tags ?? [], added);
+      lead = await repos.leads.findInWorkspace(WS, lead.id);
     }
-    const lead = (await db.query(SELECT_LEAD, [id, WS])).rows[0];
-    await recordEvents(db, createdEvents(lead, added));
+    await recordEvents(repos, createdEvents(lead, added));
     return lead;
   });
 
-/** LeadIntakeService.intake (POST /api/inbound/leads). */
+/** LeadIntakeService.merge: fills only empty fields, adds tags and missing custom_fields keys. */
+async function merge(repos, lead, body) {
+  const changes = {};
+  for (const f of FILLABLE)
+    if ((lead[f] === null || lead[f] === '') && body[f] != null && body[f] !== '')
+      changes[f] = { from: lead[f], to: body[f] };
+  const missing = Object.entries(body.custom_fields ?? {}).filter(
+    ([k]) => !Object.hasOwn(lead.custom_fields, k),
+  );
+  const room = Math.max(0, CUSTOM_FIELDS_MAX_KEYS - Object.keys(lead.custom_fields).length);
+  if (missing.length && room)
+    changes.custom_fields = {
+      from: lead.custom_fields,
+      to: { ...lead.custom_fields, ...Object.fromEntries(missing.slice(0, room)) },
+    };
+  const values = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.to]));
+  const added = body.tags?.length ? await repos.tags.ensureAndAdd(WS, lead.id, body.tags) : [];
+  if (added.length)
+    changes.tags = { from: lead.tags, to: [...lead.tags, ...added.map((t) => t.name)].sort(byName) };
+  if (!Object.keys(changes).length) return lead.id;
+  await repos.leads.update(WS, lead.id, values);
+  await recordEvents(repos, updatedEvents(lead, changes, added));
+  return lead.id;
+}
+
+/**
+ * LeadIntakeService.intake (POST /api/inbound/leads) for a body naming no pipeline/stage/user: BEGIN, the
+ * advisory locks, insertWithTags unless a duplicate (found and locked in the same statement), the events,
+ * COMMIT; a duplicate is merged instead.
+ */
 const intake = (body) =>
-  transaction(async (db) => {
+  transaction(async (repos) => {
     const email = body.email?.trim() || null;
-    const digits = digitsOf(body.phone);
-    const phoneKey = digits && digits.length >= 7 ? digits : null;
-    await db.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended('lead-intake:' || $1::int || ':e:' || lower($2), 0)),
-              pg_advisory_xact_lock(hashtextextended('lead-intake:' || $1::int || ':p:' || $3, 0))`,
-      [WS, email, phoneKey],
-    );
-    const [existing] = (
-      await db.query(
-        `SELECT l.*, ${TAGS_OF} FROM leads l
-        WHERE l.workspace_id = $1 AND (lower(l.email) = lower($2) OR l.phone_digits = $3)
-        ORDER BY (lower(l.email) = lower($2)) IS TRUE DESC, l.id LIMIT 1 FOR UPDATE OF l`,
-        [WS, email, phoneKey],
-      )
-    ).rows;
-    if (existing) {
-      const changes = {};
-      for (const f of FILLABLE)
-        if ((existing[f] === null || existing[f] === '') && body[f] != null && body[f] !== '')
-          changes[f] = { from: existing[f], to: body[f] };
-      const added = body.tags?.length ? await ensureAndAdd(db, existing.id, body.tags) : [];
-      if (added.length)
-        changes.tags = {
-          from: existing.tags,
-          to: [...existing.tags, ...added.map((t) => t.name)].sort(byName),
-        };
-      if (Object.keys(changes).length) {
-        const cols = columns(
-          Object.fromEntries(FILLABLE.filter((f) => changes[f]).map((f) => [f, changes[f].to])),
-        );
-        const sets = cols.map(([c, , cast], i) => `${c} = $${i + 3}${cast}`);
-        await db.query(
-          `UPDATE leads SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND workspace_id = $2`,
-          [existing.id, WS, ...cols.map(([, v]) => v)],
-        );
-        await recordEvents(db, updatedEvents(existing, changes, added));
-      }
-      return { status: 'duplicate', lead_id: existing.id, is_duplicate: true };
-    }
+    const digits = phoneDigits(body.phone);
+    const phoneKey = digits && digits.length >= MIN_PHONE_DIGITS_FOR_MATCH ? digits : null;
+    await repos.leads.lockIntakeKeys(WS, email, phoneKey);
     const values = { first_name: body.first_name?.trim() || email?.split('@')[0] || 'Unknown' };
     for (const f of FILLABLE) if (f !== 'first_name' && body[f] != null) values[f] = body[f];
     if (email) values.email = email;
     for (const f of ['status', 'lead_score', 'starred', 'custom_fields'])
       if (body[f] !== undefined) values[f] = body[f];
-    const row = await insertLead(db, values);
-    const added = body.tags?.length ? await ensureAndAdd(db, row.id, body.tags) : [];
-    await recordEvents(db, createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added));
-    return { status: 'created', lead_id: row.id, is_duplicate: false };
+    const tags = body.tags ?? [];
+    const done = await repos.leads.insertWithTags(WS, values, tags, { email, phoneKey });
+    if (done.duplicate) {
+      const id = await merge(repos, done.duplicate, { ...body, email });
+      return { status: 'duplicate', lead_id: id, is_duplicate: true };
+    }
+    const { lead } = done;
+    const added = done.tagsMissing ? await linkMissingTags(repos, lead.id, tags, done.added) : done.added;
+    await recordEvents(repos, createdEvents({ ...lead, tags: added.map((t) => t.name).sort(byName) }, added));
+    return { status: 'created', lead_id: lead.id, is_duplicate: false };
   });
 
 async function readBody(req) {
@@ -225,7 +176,7 @@ const server = createServer(async (req, res) => {
       out = await intake(await readBody(req));
       status = out.is_duplicate ? 200 : 201;
     } else if (show) {
-      const [lead] = (await pool.query(SELECT_LEAD, [Number(show[1]), WS])).rows;
+      const lead = await repositoriesOn(pool).leads.findInWorkspace(WS, Number(show[1]));
       if (lead) out = { data: lead };
       else status = 404;
     } else {
