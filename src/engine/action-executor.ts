@@ -43,7 +43,8 @@ export class ActionError extends Error {
 /**
  * Applies an automation's actions to a lead, in order, through the same service and the same request
  * validation as the API (so the same events are recorded: the engine's caller sets their chain depth).
- * Runs in the caller's transaction; throws ActionError at the first failing action.
+ * Runs in the caller's transaction; throws ActionError at the first failing action. Returns the lead as the
+ * actions left it (as the service read it after the last change).
  */
 @Injectable()
 export class ActionExecutor {
@@ -58,7 +59,7 @@ export class ActionExecutor {
     automation: Automation,
     start: LeadRecord,
     event: ClaimedEvent,
-  ): Promise<{ applied: AppliedAction[]; webhooks: PendingWebhook[] }> {
+  ): Promise<{ applied: AppliedAction[]; webhooks: PendingWebhook[]; lead: LeadRecord }> {
     const applied: AppliedAction[] = [];
     const webhooks: PendingWebhook[] = [];
     let lead = start;
@@ -90,7 +91,7 @@ export class ActionExecutor {
         throw new ActionError(i, action.type, err);
       }
     }
-    return { applied, webhooks };
+    return { applied, webhooks, lead };
   }
 
   private async apply(action: StoredAction, lead: LeadRecord): Promise<LeadRecord> {

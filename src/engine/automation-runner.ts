@@ -4,7 +4,9 @@ import type { Automation } from '../automations/automation.entity';
 import { EventsService } from '../events/events.service';
 import type { LeadRecord } from '../leads/lead-record';
 import { LeadsService } from '../leads/leads.service';
-import { ActionExecutor } from './action-executor';
+import type { RecordedEvent } from '../events/domain-event';
+import { ActionExecutor, type PendingWebhook } from './action-executor';
+import type { NewRun } from './automation-runs.repository';
 import type { ClaimedEvent } from './claimed-events.repository';
 import { conditionsHold } from './conditions';
 import { ENGINE_CONFIG } from './engine.tokens';
@@ -16,6 +18,19 @@ export interface EventOutcome {
   /** Automations whose actions ran (succeeded or failed): they count as runs. */
   ran: number[];
   deliveries: number;
+}
+
+/**
+ * What the events of one worker batch share (one transaction): the leads as the transaction last saw them, and
+ * the writes every run makes that nothing in the batch reads back, saved for one statement each at the end
+ * (flush): the run log rows (in the order of the runs), the deliveries they asked for and the chain budgets of the
+ * events they recorded.
+ */
+export class RunBatch {
+  /** Leads by id: loaded for the whole batch at its start, then as each run left them (undefined: gone). */
+  readonly leads = new Map<number, LeadRecord | undefined>();
+  readonly runs: { run: NewRun; webhooks: PendingWebhook[] }[] = [];
+  readonly budgets: { events: RecordedEvent[]; budget: number }[] = [];
 }
 
 /** A run that would record more events than its share of the chain budget left; its savepoint is undone. */
@@ -53,11 +68,32 @@ export class AutomationRunner {
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
-  async handle(event: ClaimedEvent, automations: Automation[]): Promise<EventOutcome> {
+  /** Loads the leads of the events that have automations to run into the batch (one statement). */
+  async preload(batch: RunBatch, work: { event: ClaimedEvent; automations: Automation[] }[]): Promise<void> {
+    const byWorkspace = new Map<number, number[]>();
+    for (const { event, automations } of work)
+      if (automations.length && event.lead_id !== null && !batch.leads.has(event.lead_id))
+        byWorkspace.set(event.workspace_id, [...(byWorkspace.get(event.workspace_id) ?? []), event.lead_id]);
+    for (const [workspaceId, ids] of byWorkspace) {
+      const found = await this.leads.findMany(workspaceId, ids);
+      for (const id of ids) batch.leads.set(id, found.get(id));
+    }
+  }
+
+  /** The batch's saved writes: the chain budgets, the run log rows, their deliveries. */
+  async flush(batch: RunBatch): Promise<void> {
+    await this.events.setBudgets(batch.budgets);
+    const ids = await this.runLog.recordAll(batch.runs.map((r) => r.run));
+    for (const [i, { webhooks }] of batch.runs.entries())
+      if (webhooks.length) await this.deliveries.enqueue(ids[i], webhooks);
+  }
+
+  async handle(event: ClaimedEvent, automations: Automation[], batch: RunBatch): Promise<EventOutcome> {
     const outcome: EventOutcome = { ran: [], deliveries: 0 };
     if (!automations.length) return outcome;
     const depth = Number(event.payload.depth ?? 0);
-    let lead = await this.currentLead(event);
+    let lead = await this.currentLead(event, batch);
+    const record = (run: NewRun, webhooks: PendingWebhook[] = []) => batch.runs.push({ run, webhooks });
     // Which automations run is decided on the lead as the event finds it, before any of them changed it (a
     // later automation must not match because an earlier one just changed the lead: that is a new event).
     const matching = automations.filter((a) => lead && conditionsHold(a.conditions, lead));
@@ -74,23 +110,23 @@ export class AutomationRunner {
         error: null,
       };
       if (!lead) {
-        await this.runLog.record({ ...base, status: 'skipped', error: 'The lead no longer exists.' });
+        record({ ...base, status: 'skipped', error: 'The lead no longer exists.' });
         continue;
       }
       const index = matching.indexOf(automation);
       if (index < 0) {
-        await this.runLog.record({ ...base, status: 'skipped' });
+        record({ ...base, status: 'skipped' });
         continue;
       }
       if (depth >= this.config.maxDepth) {
         const error = `Chain depth limit reached: ${depth} automation runs led to this event (limit ${this.config.maxDepth}); actions not run.`;
-        await this.runLog.record({ ...base, status: 'cut', cutReason: 'depth_limit', error });
+        record({ ...base, status: 'cut', cutReason: 'depth_limit', error });
         continue;
       }
       const share = shares[index];
       if (share < 1) {
         const error = `Chain budget used up: the change that started this chain has caused as many automation runs and events as it may (${this.config.chainBudget}); actions not run.`;
-        await this.runLog.record({ ...base, status: 'cut', cutReason: 'chain_budget', error });
+        record({ ...base, status: 'cut', cutReason: 'chain_budget', error });
         continue;
       }
       const current: LeadRecord = lead;
@@ -102,30 +138,28 @@ export class AutomationRunner {
           const caused = this.events.recordedSince(mark);
           const left = share - 1 - caused.length;
           if (left < 0) throw new OverBudget(caused.length, share);
-          await this.events.setBudget(caused, caused.length ? Math.floor(left / caused.length) : 0);
-          const runId = await this.runLog.record({
-            ...base,
-            status: 'succeeded',
-            actionsApplied: done.applied,
-          });
-          await this.deliveries.enqueue(runId, done.webhooks);
-          return done;
+          return { done, caused, budget: caused.length ? Math.floor(left / caused.length) : 0 };
         });
+        // Saved for the end of the batch (flush): nothing in it reads them back, and the run's changes are kept.
+        if (result.caused.length) batch.budgets.push({ events: result.caused, budget: result.budget });
+        record({ ...base, status: 'succeeded', actionsApplied: result.done.applied }, result.done.webhooks);
         outcome.ran.push(automation.id);
-        outcome.deliveries += result.webhooks.length;
+        outcome.deliveries += result.done.webhooks.length;
+        // The lead as the actions left it (their last read of it); a failed or cut run changed nothing.
+        lead = result.done.lead;
       } catch (err) {
         if (transient(err)) throw err;
         if (err instanceof OverBudget) {
           const error = `Chain budget exceeded: the actions would have recorded ${err.events} event(s), more than this run's share of the chain budget (${err.share}) allows; no change kept.`;
-          await this.runLog.record({ ...base, status: 'cut', cutReason: 'chain_budget', error });
+          record({ ...base, status: 'cut', cutReason: 'chain_budget', error });
         } else {
           outcome.ran.push(automation.id);
-          await this.runLog.record({ ...base, status: 'failed', error: message(err) });
+          record({ ...base, status: 'failed', error: message(err) });
         }
       } finally {
         this.events.setChain(undefined);
       }
-      lead = await this.currentLead(event);
+      if (event.lead_id !== null) batch.leads.set(event.lead_id, lead);
     }
     return outcome;
   }
@@ -136,9 +170,13 @@ export class AutomationRunner {
     return Number.isInteger(budget) && budget >= 0 ? budget : this.config.chainBudget;
   }
 
-  private currentLead(event: ClaimedEvent): Promise<LeadRecord | undefined> {
-    if (event.lead_id === null) return Promise.resolve(undefined);
-    return this.leads.find(event.workspace_id, event.lead_id);
+  /** The event's lead as this batch last saw it (read now if the batch has not). */
+  private async currentLead(event: ClaimedEvent, batch: RunBatch): Promise<LeadRecord | undefined> {
+    if (event.lead_id === null) return undefined;
+    if (batch.leads.has(event.lead_id)) return batch.leads.get(event.lead_id);
+    const lead = await this.leads.find(event.workspace_id, event.lead_id);
+    batch.leads.set(event.lead_id, lead);
+    return lead;
   }
 }
 

@@ -20,27 +20,37 @@ export interface NewRun {
 /** The run log (`automation_runs`) and the run counters it keeps on `automations`. */
 @Injectable()
 export class AutomationRunsRepository extends TxRepository {
-  /** Inserts a run; returns its id (bigint as a string). */
-  async insert(r: NewRun): Promise<string> {
-    const [row]: { id: string }[] = await this.tx.query(
+  /** Inserts the runs in one statement, in order; returns their ids in the same order. */
+  async insertMany(runs: NewRun[]): Promise<string[]> {
+    if (!runs.length) return [];
+    const col = <T>(f: (r: NewRun) => T) => runs.map(f);
+    const rows: { id: string }[] = await this.tx.query(
       `INSERT INTO automation_runs
          (workspace_id, automation_id, event_id, event_type, lead_id, depth, status, actions_applied, error,
           cut_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING id`,
+       SELECT w, a, e, t, l, d, s, aa::jsonb, er, c
+         FROM unnest($1::int[], $2::int[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[],
+                     $9::text[], $10::text[]) WITH ORDINALITY AS r(w, a, e, t, l, d, s, aa, er, c, i)
+        ORDER BY i
+       RETURNING id`,
       [
-        r.workspaceId,
-        r.automationId,
-        r.eventId,
-        r.eventType,
-        r.leadId,
-        r.depth,
-        r.status,
-        JSON.stringify(r.actionsApplied),
-        r.error,
-        r.cutReason ?? null,
+        col((r) => r.workspaceId),
+        col((r) => r.automationId),
+        col((r) => r.eventId),
+        col((r) => r.eventType),
+        col((r) => r.leadId),
+        col((r) => r.depth),
+        col((r) => r.status),
+        col((r) => JSON.stringify(r.actionsApplied)),
+        col((r) => r.error),
+        col((r) => r.cutReason ?? null),
       ],
     );
-    return String(row.id);
+    // Ids are drawn in the order of the rows (ORDER BY i): ascending ids are the runs in order.
+    return rows
+      .map((r) => BigInt(r.id))
+      .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(String);
   }
 
   /** run_count += runs whose actions ran, last_run_at = now; in id order (a fixed lock order). */

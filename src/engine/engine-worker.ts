@@ -9,7 +9,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { AutomationsRepository } from '../automations/automations.repository';
 import type { TypeOrmTransactions } from '../database/transactions';
 import { EventsService } from '../events/events.service';
-import { AutomationRunner } from './automation-runner';
+import { AutomationRunner, RunBatch } from './automation-runner';
 import { ClaimedEventsRepository } from './claimed-events.repository';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
@@ -24,9 +24,9 @@ import { WorkLoop } from './work-loop';
  * - events (eventConcurrency loops, each lead's events still in order: see claimEvents): marks the events nobody
  *   listens to processed, then claims a batch of unprocessed outbox events (FOR UPDATE SKIP LOCKED, shared fairly among the
  *   workspaces that have some: see claimEvents) and, in that same
- *   transaction, queues the deliveries of webhook subscriptions, runs the matching automations, writes their run log and
- *   deliveries and marks the
- *   events processed. A worker that dies mid-batch rolls back: the events are claimed again, by any
+ *   transaction, queues the deliveries of webhook subscriptions, runs the matching automations (the batch's leads
+ *   read in one statement first), writes their run log, deliveries and chain budgets (one statement each for the
+ *   batch) and marks the events processed. A worker that dies mid-batch rolls back: the events are claimed again, by any
  *   instance, and nothing of the half-done batch remains. Two instances never hold the same event.
  * - deliveries: starts sending due webhooks, concurrently within limits (see WebhookDeliveries); a delivery
  *   that settles wakes it to fill the slot.
@@ -95,18 +95,24 @@ export class EngineWorker implements OnApplicationBootstrap, OnModuleDestroy {
       deliveries += await this.subscriptions.enqueue(batch);
       const active = await this.automations.findActiveIn([...new Set(batch.map((e) => e.workspace_id))]);
       const counts = new Map<number, number>();
-      for (const event of batch) {
-        // Automations run on events that happened after they were created, never retroactively.
-        const matching = active.filter(
+      // Automations run on events that happened after they were created, never retroactively.
+      const work = batch.map((event) => ({
+        event,
+        automations: active.filter(
           (a) =>
             a.workspaceId === event.workspace_id &&
             a.triggerType === event.type &&
             a.createdAt.getTime() <= new Date(event.created_at).getTime(),
-        );
-        const outcome = await this.runner.handle(event, matching);
+        ),
+      }));
+      const shared = new RunBatch();
+      await this.runner.preload(shared, work);
+      for (const { event, automations } of work) {
+        const outcome = await this.runner.handle(event, automations, shared);
         deliveries += outcome.deliveries;
         for (const id of outcome.ran) counts.set(id, (counts.get(id) ?? 0) + 1);
       }
+      await this.runner.flush(shared);
       await this.runLog.countRuns(counts);
       await this.outbox.markProcessed(batch.map((e) => e.id));
       return batch.length;

@@ -27,6 +27,15 @@ export class DomainEventsRepository extends TxRepository {
     return rows.map((r) => ({ id: String(r.id), created_at: r.created_at }));
   }
 
+  /** Sets the chain budgets the events carry (`payload.budget`): events[i] gets budgets[i]; one statement. */
+  async setBudgets(ids: string[], budgets: number[]): Promise<void> {
+    await this.tx.query(
+      `UPDATE domain_events d SET payload = d.payload || jsonb_build_object('budget', v.budget)
+         FROM unnest($1::bigint[], $2::int[]) AS v(id, budget) WHERE d.id = v.id`,
+      [ids, budgets],
+    );
+  }
+
   /** Sets the chain budget the events carry (`payload.budget`). */
   async setBudget(ids: string[], budget: number): Promise<void> {
     await this.tx.query(

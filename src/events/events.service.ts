@@ -82,6 +82,18 @@ export class EventsService {
     );
   }
 
+  /** setBudget for several groups of recorded events at once (one statement). */
+  async setBudgets(groups: { events: RecordedEvent[]; budget: number }[]): Promise<void> {
+    const ids: string[] = [];
+    const budgets: number[] = [];
+    for (const g of groups)
+      for (const e of g.events) {
+        ids.push(e.id);
+        budgets.push(g.budget);
+      }
+    if (ids.length) await this.outbox.setBudgets(ids, budgets);
+  }
+
   /**
    * Runs `work` inside a savepoint of the current transaction (nested propagation): when it throws, its writes
    * and the events it recorded are undone (and will not be emitted), the transaction goes on, and the error is

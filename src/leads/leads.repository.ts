@@ -202,9 +202,23 @@ export class LeadsRepository extends TxRepository {
     );
   }
 
-  /** Bumps updated_at (a change to the lead's tags only). */
-  async touch(id: number): Promise<void> {
-    await this.tx.query('UPDATE leads SET updated_at = now() WHERE id = $1', [id]);
+  /**
+   * Bumps updated_at (a change to the lead's tags only); returns the lead with its tags as findInWorkspace would
+   * read it next (one statement, not two).
+   */
+  async touchAndGet(workspaceId: number, id: number): Promise<LeadRecord | undefined> {
+    // TypeORM returns [rows, count] for UPDATE.
+    const [[row]]: [LeadRecord[], number] = await this.tx.query(
+      `UPDATE leads l SET updated_at = now() WHERE l.id = $1 AND l.workspace_id = $2 RETURNING l.*, ${TAGS_OF('l')}`,
+      [id, workspaceId],
+    );
+    return row;
+  }
+
+  /** The leads with these ids and their tags (any workspace: the caller checks it), in one statement. */
+  async findMany(ids: readonly number[]): Promise<LeadRecord[]> {
+    if (!ids.length) return [];
+    return this.tx.query(`SELECT l.*, ${TAGS_OF('l')} FROM leads l WHERE l.id = ANY($1::int[])`, [ids]);
   }
 
   /** Deletes the lead; returns whether the workspace had it. */

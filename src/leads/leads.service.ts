@@ -34,6 +34,12 @@ export class LeadsService {
   }
 
   /** The lead, or undefined when the workspace has no such lead (deleted meanwhile, for the engine). */
+  /** The workspace's leads among these ids, by id (one statement; an id not found is absent). */
+  async findMany(workspaceId: number, ids: readonly number[]): Promise<Map<number, LeadRecord>> {
+    const rows = await this.leads.findMany([...new Set(ids)]);
+    return new Map(rows.filter((l) => l.workspace_id === workspaceId).map((l) => [l.id, l]));
+  }
+
   find(workspaceId: number, id: number): Promise<LeadRecord | undefined> {
     return this.leads.findInWorkspace(workspaceId, id);
   }
@@ -82,8 +88,7 @@ export class LeadsService {
     Object.assign(changes, diff({ tags: before.tags }, { tags: after.tags }));
     if (!Object.keys(changes).length) return after;
     if (!Object.keys(values).length) {
-      await this.leads.touch(id); // only the tags changed
-      after = await this.get(workspaceId, id);
+      after = found(await this.leads.touchAndGet(workspaceId, id), 'lead'); // only the tags changed
     }
     await this.events.record(updatedEvents(after, changes, added));
     return after;
@@ -99,8 +104,7 @@ export class LeadsService {
     const before = await this.locked(workspaceId, id);
     const added = await this.tags.ensureAndAdd(workspaceId, id, [name]);
     if (!added.length) return before;
-    await this.leads.touch(id);
-    const after = await this.get(workspaceId, id);
+    const after = found(await this.leads.touchAndGet(workspaceId, id), 'lead');
     await this.events.record(updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), added));
     return after;
   }
@@ -110,8 +114,7 @@ export class LeadsService {
   async removeTag(workspaceId: number, id: number, name: string): Promise<LeadRecord> {
     const before = await this.locked(workspaceId, id);
     if (!(await this.tags.remove(workspaceId, id, name))) return before;
-    await this.leads.touch(id);
-    const after = await this.get(workspaceId, id);
+    const after = found(await this.leads.touchAndGet(workspaceId, id), 'lead');
     await this.events.record(updatedEvents(after, diff({ tags: before.tags }, { tags: after.tags }), []));
     return after;
   }
