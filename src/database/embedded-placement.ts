@@ -195,17 +195,22 @@ function readableByAll(path: string) {
 
 /**
  * SHARED_HOME/clusters/<id>/pg, with a note (DATA_DIR) naming the installation it belongs to. A cluster already
- * there belongs to an earlier DATA_DIR at the same path (deleted with its pointer, e.g. to start over): a DATA_DIR
- * that still holds its password keeps it; a new one gets a new cluster and the old one is set aside, not deleted.
+ * there belongs to an earlier DATA_DIR at the same path: if that one moved away (its pointer still names it), this
+ * one gets another folder; if it was deleted (e.g. to start over), a DATA_DIR that still holds its password keeps
+ * it, and a new one gets a new cluster while the old one is set aside, not deleted.
  */
 function sharedCluster(dataDir: string, owner: Owner, log: (line: string) => void): string {
-  const pgDir = sharedClusterDir(dataDir);
+  const here = realpathSync(dataDir);
+  let pgDir = sharedClusterDir(dataDir);
+  // The data folder that was here moved away with its cluster: this one gets its own (<id>-2, …).
+  for (let n = 2; ownedElsewhere(pgDir, here); n++)
+    pgDir = join(SHARED_HOME, 'clusters', `${idOf(dataDir)}-${n}`, 'pg');
   const home = dirname(pgDir);
   try {
     ensureShared('clusters');
     mkdirSync(home, { recursive: true });
     chmodSync(home, 0o711);
-    writeFileSync(join(home, 'DATA_DIR'), `${realpathSync(dataDir)}\n`, { mode: 0o644 });
+    writeFileSync(join(home, 'DATA_DIR'), `${here}\n`, { mode: 0o644 });
   } catch (err) {
     throw sharedProblem(home, err);
   }
@@ -229,6 +234,12 @@ function sharedCluster(dataDir: string, owner: Owner, log: (line: string) => voi
   return pgDir;
 }
 
+/** The cluster is another data folder's: the one its note names, which still points to it. */
+function ownedElsewhere(pgDir: string, here: string): boolean {
+  const recorded = readText(join(dirname(pgDir), 'DATA_DIR'));
+  return !!recorded && recorded !== here && clusterDir(recorded) === pgDir;
+}
+
 /**
  * A pointer names a cluster under SHARED_HOME: it must be this installation's. A DATA_DIR copied (cp -a) beside its
  * original would otherwise run on the original's cluster; a DATA_DIR moved elsewhere takes its cluster along.
@@ -238,7 +249,7 @@ function checkPointer(dataDir: string, pgDir: string, log: (line: string) => voi
   const recorded = readText(note);
   const here = realpathSync(dataDir);
   if (!recorded || recorded === here) return;
-  if (clusterDir(recorded) === pgDir)
+  if (ownedElsewhere(pgDir, here))
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL cannot start: ${dataDir}/${POINTER_FILE} names the cluster ${pgDir}, which belongs ` +
         `to the data folder ${recorded} (this one looks like a copy of it). Two data folders cannot share a ` +

@@ -86,6 +86,10 @@ jest.setTimeout(180_000);
       if (live) process.kill(live.pid, 'SIGINT');
       for (let i = 0; i < 100 && livePostmaster(pgDir); i++) await new Promise((r) => setTimeout(r, 100));
     }
+    for (const dir of [dataDir, moved]) {
+      const pgDir = embeddedClusterDir(dir); // also when the test stopped before noting it
+      if (pgDir.startsWith(`${SHARED_HOME}/`)) placed.push(dirname(pgDir));
+    }
     for (const path of placed) rmSync(path, { recursive: true, force: true });
     for (const dir of ['clusters', 'postgres', ''].filter((d) => !existed.includes(d)))
       try {
@@ -107,6 +111,7 @@ jest.setTimeout(180_000);
     let key: string;
     try {
       expect(first.output).not.toContain('EACCES');
+      await first.waitFor(/\blh_[A-Za-z0-9]{32,}/, 30_000); // the banner follows the "listening" line
       key = firstKey(first.output)!;
       expect(key).toBeDefined();
       const created = await fetch(first.url('/api/v1/tags'), {
@@ -167,12 +172,23 @@ jest.setTimeout(180_000);
     expect(after).toEqual(['default', 'private']);
     expect(embeddedClusterDir(moved)).toBe(cluster);
 
-    // Deleting DATA_DIR starts over: a new cluster at its place, the old one set aside (not deleted).
-    rmSync(moved, { recursive: true });
+    // A new DATA_DIR where the moved one was gets a cluster of its own; the moved one keeps its data.
     mkdirSync(dataDir);
     expect(await cli(['workspace:list'], env, app)).toEqual([]);
-    expect(embeddedClusterDir(dataDir)).toBe(cluster);
-    expect(readdirSync(dirname(cluster)).filter((f) => f.startsWith('pg-replaced-'))).toHaveLength(1);
+    const second = embeddedClusterDir(dataDir);
+    expect(second).not.toBe(cluster);
+    placed.push(dirname(second));
+    const kept = (await cli(['workspace:list'], { DATA_DIR: moved }, app)).map(
+      (w: { slug: string }) => w.slug,
+    );
+    expect(kept).toEqual(['default', 'private']);
+
+    // Deleting DATA_DIR starts over: a new cluster at its place, the old one set aside (not deleted).
+    rmSync(dataDir, { recursive: true });
+    mkdirSync(dataDir);
+    expect(await cli(['workspace:list'], env, app)).toEqual([]);
+    expect(embeddedClusterDir(dataDir)).toBe(second);
+    expect(readdirSync(dirname(second)).filter((f) => f.startsWith('pg-replaced-'))).toHaveLength(1);
   });
 
   it('where it cannot work, the start stops with one message naming the cause and the ways out', async () => {
