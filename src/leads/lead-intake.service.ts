@@ -4,6 +4,7 @@ import type { Changes } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { CUSTOM_FIELDS_MAX_KEYS, type CustomFields, phoneDigits } from './dto/lead-fields';
 import type { LeadStatus } from './lead.entity';
+import { namesReferences } from './lead-references';
 import { createdEvents, updatedEvents } from './lead-events';
 import type { LeadRecord } from './lead-record';
 import { LeadTagsRepository } from './lead-tags.repository';
@@ -55,18 +56,32 @@ export class LeadIntakeService {
     private readonly events: EventsService,
   ) {}
 
-  /** In the caller's transaction when there is one (its events are emitted when that one commits). */
+  /**
+   * In the caller's transaction when there is one (its events are emitted when that one commits). A new lead
+   * costs four statements: the advisory locks, then one that looks for the duplicate and (none found) inserts
+   * the lead with its tags, the events, COMMIT (and the BEGIN before them).
+   */
   @Transactional()
   async intake(workspaceId: number, input: IntakeInput): Promise<IntakeResult> {
     const email = input.email?.trim() || null;
     const digits = phoneDigits(input.phone);
     const phoneKey = digits && digits.length >= MIN_PHONE_DIGITS_FOR_MATCH ? digits : null;
-    const existing = await this.leads.lockDuplicate(workspaceId, email, phoneKey);
-    if (existing) return { leadId: await this.merge(existing, input), isDuplicate: true };
-    return { leadId: await this.create(workspaceId, { ...input, email }), isDuplicate: false };
+    if (namesReferences(input)) {
+      // Its pipeline/stage/user are checked (a 422) only when no duplicate absorbs it: look for that first.
+      const existing = await this.leads.lockDuplicate(workspaceId, email, phoneKey);
+      if (existing) return { leadId: await this.merge(existing, input), isDuplicate: true };
+      return this.create(workspaceId, { ...input, email });
+    }
+    await this.leads.lockIntakeKeys(workspaceId, email, phoneKey);
+    return this.create(workspaceId, { ...input, email }, { email, phoneKey });
   }
 
-  private async create(workspaceId: number, input: IntakeInput): Promise<number> {
+  /** Inserts the lead unless (with `unlessDuplicateOf`, after the locks) it finds the duplicate to merge into. */
+  private async create(
+    workspaceId: number,
+    input: IntakeInput,
+    unlessDuplicateOf?: { email: string | null; phoneKey: string | null },
+  ): Promise<IntakeResult> {
     const refs = await this.leadsService.resolveReferences(workspaceId, null, input);
     const values: LeadValues = { ...refs, first_name: input.first_name?.trim() || fallbackName(input) };
     for (const f of FILLABLE) if (f !== 'first_name' && input[f] != null) values[f] = input[f];
@@ -74,10 +89,15 @@ export class LeadIntakeService {
     if (input.lead_score !== undefined) values.lead_score = input.lead_score;
     if (input.starred !== undefined) values.starred = input.starred;
     if (input.custom_fields) values.custom_fields = input.custom_fields;
-    const row = await this.leads.insert(workspaceId, values);
-    const added = input.tags?.length ? await this.tags.ensureAndAdd(workspaceId, row.id, input.tags) : [];
-    await this.events.record(createdEvents({ ...row, tags: added.map((t) => t.name).sort(byName) }, added));
-    return row.id;
+    const tags = input.tags ?? [];
+    const done = await this.leads.insertWithTags(workspaceId, values, tags, unlessDuplicateOf);
+    if (done.duplicate) return { leadId: await this.merge(done.duplicate, input), isDuplicate: true };
+    const { lead } = done;
+    const added = done.tagsMissing
+      ? await this.leadsService.linkMissingTags(workspaceId, lead.id, tags, done.added)
+      : done.added;
+    await this.events.record(createdEvents({ ...lead, tags: added.map((t) => t.name).sort(byName) }, added));
+    return { leadId: lead.id, isDuplicate: false };
   }
 
   /** Fills only empty fields, adds tags and missing custom_fields keys; never overwrites. */

@@ -33,15 +33,17 @@ function compare(a: string, b: string): number {
 /**
  * CTEs `existing` (the workspace's tags named in $2, any case) and `ins` (the others, inserted in the given
  * order; race-safe on the (workspace_id, lower(name)) unique index, an existing tag keeps its spelling).
+ * `onlyIf`: an SQL condition the insert also needs (e.g. that the statement inserted a lead).
  */
-const ENSURE_TAGS = `existing AS (
+export const ensureTagsCtes = (onlyIf = 'true') => `existing AS (
      SELECT id, name FROM tags
       WHERE workspace_id = $1 AND lower(name) IN (SELECT lower(n) FROM unnest($2::text[]) AS n)),
    ins AS (
      INSERT INTO tags (workspace_id, name)
      SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS x(n, i)
-      WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) ORDER BY i
+      WHERE lower(n) NOT IN (SELECT lower(name) FROM existing) AND ${onlyIf} ORDER BY i
      ON CONFLICT (workspace_id, lower(name)) DO NOTHING RETURNING id, name)`;
+const ENSURE_TAGS = ensureTagsCtes();
 
 /** `lead_tags` (and the tags they create): which tags each lead has. */
 @Injectable()

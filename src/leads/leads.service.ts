@@ -9,7 +9,7 @@ import type { LeadFiltersDto } from './dto/lead-filters.dto';
 import { createdEvents, updatedEvents } from './lead-events';
 import { type LeadRecord, WRITABLE_FIELDS, type WritableField } from './lead-record';
 import { namesReferences, type ReferenceInput, type References, settleReferences } from './lead-references';
-import { LeadTagsRepository } from './lead-tags.repository';
+import { LeadTagsRepository, type TagRef } from './lead-tags.repository';
 import { type LeadValues, LeadsRepository } from './leads.repository';
 import { found } from '../common/crud/found';
 
@@ -41,13 +41,30 @@ export class LeadsService {
   @Transactional()
   async create(workspaceId: number, dto: CreateLeadDto): Promise<LeadRecord> {
     const refs = await this.resolveReferences(workspaceId, null, dto);
-    const { id } = await this.leads.insert(workspaceId, { ...fieldsOf(dto), ...refs });
-    const added = dto.tags
-      ? await this.tags.replace(id, await this.tags.ensureTags(workspaceId, dto.tags))
-      : [];
-    const lead = await this.get(workspaceId, id);
+    // The lead and its tags in one statement (BEGIN, this, the events, COMMIT).
+    const done = await this.leads.insertWithTags(workspaceId, { ...fieldsOf(dto), ...refs }, dto.tags ?? []);
+    if (done.duplicate) throw new Error('insertWithTags found a duplicate it was not asked to look for');
+    let { lead, added } = done;
+    if (done.tagsMissing) {
+      added = await this.linkMissingTags(workspaceId, lead.id, dto.tags ?? [], added);
+      lead = await this.get(workspaceId, lead.id);
+    }
     await this.events.record(createdEvents(lead, added));
     return lead;
+  }
+
+  /**
+   * After insertWithTags left some tags unlinked (created by a concurrent transaction after its snapshot): links
+   * all of `names` to the new lead; returns every tag added to it (`added` and these).
+   */
+  async linkMissingTags(
+    workspaceId: number,
+    leadId: number,
+    names: readonly string[],
+    added: TagRef[],
+  ): Promise<TagRef[]> {
+    const more = await this.tags.add(leadId, await this.tags.ensureTags(workspaceId, names));
+    return [...added, ...more.filter((t) => !added.some((a) => a.id === t.id))];
   }
 
   /** PUT and PATCH: only the fields sent change; nothing changed → no write, no event. */

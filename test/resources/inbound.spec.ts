@@ -171,6 +171,80 @@ describe('inbound: POST /api/inbound/leads?tenant=SLUG', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('concurrent duplicates in any case of the email, each with its own new tag: one lead with every tag', async () => {
+    const n = 20;
+    const results = await Promise.all(
+      [...Array(n)].map((_, i) =>
+        t.post(
+          url(),
+          { email: i % 2 ? 'Racing@Example.com' : 'racing@example.COM', tags: [`race-${i}`, 'race-all'] },
+          { key },
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(n - 1);
+    const [lead] = await leadsWith('racing@example.com');
+    expect(await leadsWith('racing@example.com')).toHaveLength(1);
+    expect(new Set(results.map((r) => r.body.lead_id))).toEqual(new Set([lead.id]));
+    const tags = await t.sql<{ name: string }>(
+      `SELECT t.name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id WHERE lt.lead_id = $1 ORDER BY t.name`,
+      [lead.id],
+    );
+    expect(tags.map((r) => r.name).sort()).toEqual(
+      ['race-all', ...[...Array(n)].map((_, i) => `race-${i}`)].sort(),
+    );
+    const kinds = await t.sql(
+      `SELECT type, count(*)::int AS n FROM domain_events WHERE lead_id = $1 GROUP BY type ORDER BY type`,
+      [lead.id],
+    );
+    expect(kinds).toEqual([
+      { type: 'lead.created', n: 1 },
+      { type: 'lead.updated', n: n - 1 },
+      { type: 'tag.added', n: n + 1 },
+    ]);
+  });
+
+  it('concurrent new leads carrying the same new tags (any order, any case) each get all of them, created once', async () => {
+    const n = 20;
+    const names = ['wave-a', 'wave-b', 'wave-c'];
+    const results = await Promise.all(
+      [...Array(n)].map((_, i) =>
+        t.post(
+          url(),
+          {
+            email: `wave${i}@example.com`,
+            tags: i % 2 ? [...names].reverse() : names.map((x) => (i % 3 ? x : x.toUpperCase())),
+          },
+          { key },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(n).fill(201));
+    const created = await t.sql(
+      `SELECT count(*)::int AS n FROM tags WHERE workspace_id = $1 AND lower(name) LIKE 'wave-%'`,
+      [ws.id],
+    );
+    expect(created[0].n).toBe(3);
+    for (const r of results) {
+      const tags = await t.sql<{ name: string }>(
+        `SELECT lower(t.name) AS name FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id WHERE lt.lead_id = $1 ORDER BY 1`,
+        [r.body.lead_id],
+      );
+      expect(tags.map((x) => x.name)).toEqual(names);
+      const added = await t.sql(
+        `SELECT count(*)::int AS n FROM domain_events WHERE lead_id = $1 AND type = 'tag.added'`,
+        [r.body.lead_id],
+      );
+      expect(added[0].n).toBe(3);
+      const [event] = await t.sql<{ payload: { changes: { tags: { to: string[] } } } }>(
+        `SELECT payload FROM domain_events WHERE lead_id = $1 AND type = 'lead.created'`,
+        [r.body.lead_id],
+      );
+      expect(event.payload.changes.tags.to.map((x) => x.toLowerCase())).toEqual(names);
+    }
+  });
+
   it('403 "belongs to another workspace" when the key names another or an unknown tenant; 401 without a key', async () => {
     const denied = {
       status: 'error',
