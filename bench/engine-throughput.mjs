@@ -2,7 +2,11 @@
 // How fast the automation worker drains a backlog: writes --leads leads (two tags each; one active
 // `lead.created → add_tag` automation, so a quarter of the events has a listener) with the worker off, then
 // starts --workers servers with the worker on and times the drain through /api/v1/health/ready. --build runs
-// another built checkout (its dist/ and bin/) to compare. A measurement for the record, not a test.
+// another built checkout (its dist/ and bin/) to compare. With PostgreSQL at DATABASE_URL on this machine it
+// also prints the CPU time the drain cost (the servers' processes + their database's backends, from /proc), per
+// event: steadier than events/s on a busy machine. A measurement for the record, not a test.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { database, readiness, startServer, tenant, useBuild } from './server.mjs';
 
 const arg = (name, dflt) => {
@@ -25,6 +29,27 @@ async function call(port, key, method, path, body) {
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+/** CPU ms used so far by these processes and by the backends connected to the database (undefined: embedded). */
+async function cpu(env, pids) {
+  if (!env.DATABASE_URL) return undefined;
+  const c = new pg.Client({ connectionString: env.DATABASE_URL });
+  await c.connect();
+  const { rows } = await c.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  await c.end();
+  const ticks = (pid) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in 10 ms clock ticks
+    } catch {
+      return 0; // exited meanwhile
+    }
+  };
+  const db = new Map(rows.map((r) => [r.pid, ticks(r.pid)]));
+  return { node: pids.reduce((sum, pid) => sum + ticks(pid), 0), db };
 }
 
 async function main() {
@@ -58,6 +83,8 @@ async function main() {
     servers.push(...(await Promise.all(Array.from({ length: WORKERS }, () => startServer(db.env)))));
     // Timed from when all workers are up: what one drained while another was starting is left out.
     const booted = Date.now();
+    const pids = servers.map((s) => s.child.pid);
+    const cpuAtStart = await cpu(db.env, pids);
     const from = (await readiness(servers[0].port))?.backlog?.events ?? backlog;
     let left = from;
     while (left > 0) {
@@ -65,9 +92,17 @@ async function main() {
       left = (await readiness(servers[0].port))?.backlog?.events ?? left;
     }
     const s = (Date.now() - booted) / 1000;
+    const cpuAtEnd = await cpu(db.env, pids);
+    let cost = '';
+    if (cpuAtStart && cpuAtEnd) {
+      const node = cpuAtEnd.node - cpuAtStart.node;
+      let dbMs = 0;
+      for (const [pid, ms] of cpuAtEnd.db) dbMs += ms - (cpuAtStart.db.get(pid) ?? 0);
+      cost = `; CPU per event: server ${(node / from).toFixed(2)} ms + PostgreSQL ${(dbMs / from).toFixed(2)} ms`;
+    }
     process.stdout.write(
       `${db.label}: ${backlog} events (${LEADS} leads); ${WORKERS} worker(s) up after ${((booted - started) / 1000).toFixed(1)} s ` +
-        `with ${from} left, drained in ${s.toFixed(1)} s: ${(from / s).toFixed(0)} events/s\n`,
+        `with ${from} left, drained in ${s.toFixed(1)} s: ${(from / s).toFixed(0)} events/s${cost}\n`,
     );
   } finally {
     for (const s of servers) await stop(s);
