@@ -41,32 +41,30 @@ export class LeadSearchFragments1764002100000 implements MigrationInterface {
       $$`);
     const delta = (rows: string, sign: string) =>
       `SELECT r."workspace_id", f, ${sign}1 AS n FROM ${rows} r, "lead_search_fragments_of"(${TEXT('r')}) f`;
+    // 1 in 32 statements also folds the rows of the fragments it touches into one row per fragment.
     const body = (deltas: string) => `
       BEGIN
-        WITH d AS (${deltas}),
-             added AS (
-               INSERT INTO "lead_search_fragments" ("workspace_id", "fragment", "n")
-               SELECT "workspace_id", f, sum(n) FROM d GROUP BY "workspace_id", f HAVING sum(n) <> 0
-               RETURNING "workspace_id", "fragment")
-        SELECT array_agg("workspace_id"), array_agg("fragment") INTO ws, frs FROM added;
-        IF ws IS NOT NULL AND random() < 1.0 / 32 THEN
-          WITH gone AS (
-            DELETE FROM "lead_search_fragments" x
-             WHERE x.ctid = ANY (ARRAY(
-               SELECT y.ctid FROM "lead_search_fragments" y
-                 JOIN unnest(ws, frs) AS a(w, f) ON y."workspace_id" = a.w AND y."fragment" = a.f
-                FOR UPDATE OF y SKIP LOCKED))
-            RETURNING x."workspace_id", x."fragment", x."n")
+        IF random() >= 1.0 / 32 THEN
           INSERT INTO "lead_search_fragments" ("workspace_id", "fragment", "n")
-          SELECT "workspace_id", "fragment", sum("n") FROM gone GROUP BY "workspace_id", "fragment"
-          HAVING sum("n") <> 0;
+          SELECT "workspace_id", f, sum(n) FROM (${deltas}) d GROUP BY "workspace_id", f HAVING sum(n) <> 0;
+        ELSE
+          WITH a AS (SELECT "workspace_id", f AS "fragment", sum(n) AS n FROM (${deltas}) d GROUP BY "workspace_id", f),
+               gone AS (
+                 DELETE FROM "lead_search_fragments" x
+                  WHERE x.ctid = ANY (ARRAY(
+                    SELECT y.ctid FROM "lead_search_fragments" y
+                      JOIN a ON y."workspace_id" = a."workspace_id" AND y."fragment" = a."fragment"
+                     FOR UPDATE OF y SKIP LOCKED))
+                 RETURNING x."workspace_id", x."fragment", x."n")
+          INSERT INTO "lead_search_fragments" ("workspace_id", "fragment", "n")
+          SELECT "workspace_id", "fragment", sum(n) FROM (SELECT * FROM a UNION ALL SELECT * FROM gone) s
+           GROUP BY "workspace_id", "fragment" HAVING sum(n) <> 0;
         END IF;
         RETURN NULL;
       END`;
     const fn = async (op: string, deltas: string) =>
       q.query(`
         CREATE FUNCTION "leads_fragments_${op}"() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE ws integer[]; frs text[];
         ${body(deltas)} $$`);
     await fn('insert', delta('new_rows', '+'));
     await fn('delete', delta('old_rows', '-'));
