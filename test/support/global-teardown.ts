@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { Client } from 'pg';
-import { livePostmaster } from '../../src/database/embedded';
+import { embeddedClusterDir, livePostmaster } from '../../src/database/embedded';
+import { SHARED_HOME } from '../../src/database/embedded-placement';
 import { readState } from './db';
 
 export default async function globalTeardown(): Promise<void> {
@@ -16,7 +17,9 @@ export default async function globalTeardown(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
   await admin.end();
   if (state.embeddedDir) {
-    const live = livePostmaster(join(state.embeddedDir, 'pg'));
+    // DATA_DIR/pg, or (as root, with a private TMPDIR) the cluster placed for it under SHARED_HOME
+    const pgDir = embeddedClusterDir(state.embeddedDir);
+    const live = livePostmaster(pgDir);
     if (live) {
       process.kill(live.pid, 'SIGINT');
       for (let i = 0; i < 100; i++) {
@@ -28,6 +31,7 @@ export default async function globalTeardown(): Promise<void> {
         }
       }
     }
+    if (pgDir.startsWith(`${SHARED_HOME}/`)) rmSync(dirname(pgDir), { recursive: true, force: true });
     rmSync(state.embeddedDir, { recursive: true, force: true });
   }
 }

@@ -81,12 +81,19 @@ export class ServerProcess {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function cli(args: string[], env: Record<string, string>, root?: string): Promise<any> {
   const bin = root ? join(root, 'bin', 'leadhub.js') : CLI;
-  const { stdout } = await promisify(execFile)(process.execPath, [bin, ...args, '--json'], {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args, '--json'], {
     cwd: root,
     env: { ...cleanEnv(), ...env },
     timeout: 60_000,
   });
-  return JSON.parse(stdout);
+  try {
+    return JSON.parse(stdout);
+  } catch (err) {
+    // Say which command printed what (a private-folder run once failed here under load, without saying why).
+    throw new Error(`leadhub ${args.join(' ')} --json printed no JSON:\n${stdout}\nstderr:\n${stderr}`, {
+      cause: err,
+    });
+  }
 }
 
 export interface CliRun {

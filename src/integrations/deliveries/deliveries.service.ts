@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Transactional } from '@nestjs-cls/transactional';
 import { ApiException } from '../../common/errors/api.exception';
 import type { Page } from '../../common/pagination/paginated-response';
 import { isoTimestamp } from '../../common/time';
@@ -47,8 +48,10 @@ export class DeliveriesService {
 
   /**
    * Re-queues a failed (or cancelled) delivery or receipt: a new series of attempts starts at once. Anything
-   * else is a 422 (a pending one is already queued; a delivered one is not sent twice).
+   * else is a 422 (a pending one is already queued; a delivered one is not sent twice). One transaction, so the
+   * answer shows the re-queued state: the worker cannot claim the row before the commit.
    */
+  @Transactional()
   async retry(workspaceId: number, id: string): Promise<Row> {
     const row = await this.get(workspaceId, id);
     if (!(await this.deliveries.requeueFailed(row, workspaceId, id)))
