@@ -4,7 +4,7 @@ import type { TransactionHost } from '@nestjs-cls/transactional';
 import { DataSource } from 'typeorm';
 import type { TypeOrmTransactions } from '../database/transactions';
 import { AppConfig, loadConfig } from '../config/app-config';
-import { dataSourceOptions, migrate } from '../database/data-source';
+import { dataSourceOptions, LONG_WORK_TIMEOUT_MS, migrate } from '../database/data-source';
 import { EmbeddedCluster } from '../database/embedded';
 import { startEmbedded } from '../database/embedded-start';
 
@@ -21,7 +21,10 @@ export interface CliContext {
 /** Opens the database the server uses (migrating it first) for the duration of `work`. */
 export async function withDatabase<T>(work: (c: CliContext) => Promise<T>, o: { migrate?: boolean } = {}) {
   return withDatabaseUrl(async (config, url) => {
-    const db = new DataSource({ ...dataSourceOptions({ url, queryTimeoutMs: 600_000 }), poolSize: 2 });
+    const db = new DataSource({
+      ...dataSourceOptions({ url, queryTimeoutMs: LONG_WORK_TIMEOUT_MS }),
+      poolSize: 2,
+    });
     await db.initialize();
     try {
       if (o.migrate !== false) await migrate(db);

@@ -37,12 +37,18 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions & { typ
   };
 }
 
+/**
+ * Statement bound of migrations and CLI work: a migration that backfills millions of leads (e.g. the search
+ * fragments) legitimately runs for many minutes, and failing it halfway would stop the upgrade.
+ */
+export const LONG_WORK_TIMEOUT_MS = 6 * 3_600_000;
+
 /** Runs pending migrations under an advisory lock, so several instances starting together migrate once. */
 export async function runMigrations(url: string, only?: readonly string[]): Promise<string[]> {
   // `only`: up to the level of a backup being restored (its data is loaded, then the rest runs).
   const migrations = only ? MIGRATIONS.filter((m) => only.includes(migrationName(m))) : MIGRATIONS;
   const ds = new DataSource({
-    ...dataSourceOptions({ url, queryTimeoutMs: 600_000 }),
+    ...dataSourceOptions({ url, queryTimeoutMs: LONG_WORK_TIMEOUT_MS }),
     migrations,
     poolSize: 2,
   });

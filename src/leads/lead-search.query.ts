@@ -79,7 +79,12 @@ export function buildListQuery(workspaceId: number, q: LeadFiltersDto): SqlQuery
   const order = (a: string) => `${SORT_EXPRESSION[q.sort](a)} ${dir}, ${a}.id ${dir}`;
   const base = where.join(' AND ');
   const filter = matches ? `${base} AND ${matches('l')}` : base;
-  const counted = { filter, params: [...params] };
+  // `search` alone with a term of 1–2 characters: counted from lead_search_fragments (see migration
+  // LeadSearchFragments) — such a term has no trigram, counting it reads the whole workspace.
+  const term = q.search?.trim() ?? '';
+  const fragment =
+    where.length === 1 && [...term].length >= 1 && [...term].length <= SHORT_TERM ? term : undefined;
+  const counted = { filter, params: [...params], fragment };
   const limit = param(q.per_page);
   const offset = param((q.page - 1) * q.per_page);
   const select = (page: string) => ({
@@ -128,9 +133,14 @@ export const WALK_FROM_TOTAL = 500;
  */
 export const KEPT_SEARCH_TOTAL = 1000;
 
+/** Search terms of at most this many characters (trimmed) are counted from lead_search_fragments. */
+export const SHORT_TERM = 2;
+
 /**
  * CTEs ending in `c(total)`: the exact total of the filtered set.
  * - Unfiltered: the count kept by triggers (migration LeadCounts).
+ * - Only `search` with a term of 1–2 characters: the fragment count kept by triggers (migration
+ *   LeadSearchFragments), exact in every snapshot, so writes do not make it stale.
  * - Filtered: the total kept in lead_list_totals when it was computed at the workspace's current version (see
  *   migration LeadListTotals), else counted now and kept. Not with `tag` (a tag's rename or deletion changes which
  *   leads match without writing to leads) nor with a date bound (a sync client sends a new instant each time: the
@@ -138,12 +148,15 @@ export const KEPT_SEARCH_TOTAL = 1000;
  */
 function totalCtes(
   q: LeadFiltersDto,
-  counted: { filter: string; params: unknown[] },
+  counted: { filter: string; params: unknown[]; fragment?: string },
   param: (v: unknown) => string,
 ): string {
   const { filter, params } = counted;
   if (params.length === 1)
     return `c AS (SELECT coalesce(sum(n), 0)::int AS total FROM lead_counts WHERE workspace_id = $1)`;
+  if (counted.fragment !== undefined)
+    return `c AS (SELECT coalesce(sum(n), 0)::int AS total FROM lead_search_fragments
+                   WHERE workspace_id = $1 AND fragment = lower(${param(counted.fragment)}))`;
   const count = `SELECT count(*)::int FROM leads l WHERE ${filter}`;
   const dated = [q.created_after, q.created_before, q.updated_after, q.updated_before].some(
     (d) => d !== undefined,

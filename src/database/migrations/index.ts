@@ -16,6 +16,7 @@ import { SyncTimestamps1764001300200 } from './1764001300200-SyncTimestamps';
 import { IntegrationsAtWork1764001500000 } from './1764001500000-IntegrationsAtWork';
 import { OutboxUpkeep1764001900000 } from './1764001900000-OutboxUpkeep';
 import { LeadListTotals1764002000200 } from './1764002000200-LeadListTotals';
+import { LeadSearchFragments1764002100000 } from './1764002100000-LeadSearchFragments';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   IntegrationsAtWork1764001500000,
   OutboxUpkeep1764001900000,
   LeadListTotals1764002000200,
+  LeadSearchFragments1764002100000,
 ];
