@@ -54,7 +54,8 @@ describe('readiness', () => {
     const started = Date.now();
     const flood = await Promise.all(Array.from({ length: 200 }, () => t.get('/api/v1/health/ready')));
     const seconds = Math.ceil((Date.now() - started) / 1000);
-    expect(flood.every((r) => r.status === 200)).toBe(true);
+    // Which probes failed and what they said (a 503 means the database took over 2 s to answer one check).
+    expect(flood.filter((r) => r.status !== 200).map((r) => [r.status, r.body])).toEqual([]);
     // Uncached, that would be 200 probes' worth of bytes.
     expect(proxy.bytesUp - start).toBeLessThanOrEqual(perProbe * (seconds + 1));
   });
