@@ -11,6 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `lead_list_totals`: a count computed by GET /leads with the version it was computed at, keyed by the filter.
  *   A reader uses it only when the version is still the workspace's current one.
  * TRUNCATE of leads clears both (versions restart with no totals left to match them).
+ * `lead_list_totals` is UNLOGGED: it is a cache (a crash empties it, and totals are counted again), and a GET that
+ * keeps a total must not wait for a WAL flush at its commit.
  */
 export class LeadListTotals1764002000200 implements MigrationInterface {
   name = 'LeadListTotals1764002000200';
@@ -23,7 +25,7 @@ export class LeadListTotals1764002000200 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX "IDX_lead_list_writes_ws" ON "lead_list_writes" ("workspace_id")`);
     await q.query(`
-      CREATE TABLE "lead_list_totals" (
+      CREATE UNLOGGED TABLE "lead_list_totals" (
         "workspace_id" integer NOT NULL,
         "key" text NOT NULL,
         "version" bigint NOT NULL,
