@@ -5,9 +5,7 @@
 // another built checkout (its dist/ and bin/) to compare. With PostgreSQL at DATABASE_URL on this machine it
 // also prints the CPU time the drain cost (the servers' processes + their database's backends, from /proc), per
 // event: steadier than events/s on a busy machine. A measurement for the record, not a test.
-import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { database, readiness, startServer, tenant, useBuild } from './server.mjs';
+import { cpuMs, database, readiness, startServer, tenant, useBuild } from './server.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,26 +29,8 @@ async function call(port, key, method, path, body) {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
-/** CPU ms used so far by these processes and by the backends connected to the database (undefined: embedded). */
-async function cpu(env, pids) {
-  if (!env.DATABASE_URL) return undefined;
-  const c = new pg.Client({ connectionString: env.DATABASE_URL });
-  await c.connect();
-  const { rows } = await c.query(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  await c.end();
-  const ticks = (pid) => {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in 10 ms clock ticks
-    } catch {
-      return 0; // exited meanwhile
-    }
-  };
-  const db = new Map(rows.map((r) => [r.pid, ticks(r.pid)]));
-  return { node: pids.reduce((sum, pid) => sum + ticks(pid), 0), db };
-}
+/** CPU ms used so far by these processes and by the database's backends (undefined: embedded). */
+const cpu = async (env, pids) => (env.DATABASE_URL ? cpuMs(env.DATABASE_URL, pids) : undefined);
 
 async function main() {
   const db = await database('throughput');

@@ -6,12 +6,11 @@
 //     the machine is busy
 // A fresh database per build (DATABASE_URL's server, else embedded); dropped after.
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { database, startServer, tenant, useBuild } from './server.mjs';
+import { cpuMs, database, startServer, tenant, useBuild } from './server.mjs';
 
 // Statements of the background worker and webhook poller (own connections, on timers): not the request's.
 const BACKGROUND =
@@ -190,19 +189,6 @@ if (mode === 'count') {
 
 /** CPU time (ms) used so far by the server process and by the PostgreSQL backends connected to its database. */
 async function cpu(s) {
-  const c = new pg.Client({ connectionString: s.databaseUrl });
-  await c.connect();
-  const { rows } = await c.query(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  await c.end();
-  const ticks = (pid) => {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in 10 ms clock ticks
-    } catch {
-      return 0; // a backend that exited meanwhile
-    }
-  };
-  return { node: ticks(s.pid), db: rows.reduce((sum, r) => sum + ticks(r.pid), 0) };
+  const used = await cpuMs(s.databaseUrl, [s.pid]);
+  return { node: used.node, db: [...used.db.values()].reduce((sum, ms) => sum + ms, 0) };
 }

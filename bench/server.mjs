@@ -2,7 +2,7 @@
 // database (at DATABASE_URL, else an embedded cluster in a temporary folder), the server on a free port of
 // 127.0.0.1, tenants made with the CLI, and the readiness details (the worker's backlog).
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -131,4 +131,29 @@ export async function timedRequest(port, key, method, path, body, timeoutMs = 15
     /* status 0 */
   }
   return { status, json, ms: Date.now() - started };
+}
+
+/**
+ * CPU ms used so far by these processes and by each backend connected to the database (Linux /proc; the PostgreSQL
+ * server must run on this machine).
+ */
+export async function cpuMs(databaseUrl, pids) {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  const { rows } = await c.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  await c.end();
+  const ticks = (pid) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in 10 ms clock ticks
+    } catch {
+      return 0; // exited meanwhile
+    }
+  };
+  return {
+    node: pids.reduce((sum, pid) => sum + ticks(pid), 0),
+    db: new Map(rows.map((r) => [r.pid, ticks(r.pid)])),
+  };
 }
