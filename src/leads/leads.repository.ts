@@ -215,10 +215,13 @@ export class LeadsRepository extends TxRepository {
     return row;
   }
 
-  /** The leads with these ids and their tags (any workspace: the caller checks it), in one statement. */
-  async findMany(ids: readonly number[]): Promise<LeadRecord[]> {
+  /** The workspace's leads with these ids and their tags, in one statement. */
+  async findMany(workspaceId: number, ids: readonly number[]): Promise<LeadRecord[]> {
     if (!ids.length) return [];
-    return this.tx.query(`SELECT l.*, ${TAGS_OF('l')} FROM leads l WHERE l.id = ANY($1::int[])`, [ids]);
+    return this.tx.query(
+      `SELECT l.*, ${TAGS_OF('l')} FROM leads l WHERE l.workspace_id = $1 AND l.id = ANY($2::int[])`,
+      [workspaceId, ids],
+    );
   }
 
   /** Deletes the lead; returns whether the workspace had it. */

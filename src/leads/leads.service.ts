@@ -33,13 +33,13 @@ export class LeadsService {
     return found(await this.find(workspaceId, id), 'lead');
   }
 
-  /** The lead, or undefined when the workspace has no such lead (deleted meanwhile, for the engine). */
   /** The workspace's leads among these ids, by id (one statement; an id not found is absent). */
   async findMany(workspaceId: number, ids: readonly number[]): Promise<Map<number, LeadRecord>> {
-    const rows = await this.leads.findMany([...new Set(ids)]);
-    return new Map(rows.filter((l) => l.workspace_id === workspaceId).map((l) => [l.id, l]));
+    const rows = await this.leads.findMany(workspaceId, [...new Set(ids)]);
+    return new Map(rows.map((l) => [l.id, l]));
   }
 
+  /** The lead, or undefined when the workspace has no such lead (deleted meanwhile, for the engine). */
   find(workspaceId: number, id: number): Promise<LeadRecord | undefined> {
     return this.leads.findInWorkspace(workspaceId, id);
   }
