@@ -101,12 +101,12 @@ export async function seedableDatabase(embedded) {
 /** `env` without its undefined values: a variable set to undefined is unset, not "undefined". */
 const withoutUnset = (env) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 
-/** Starts the built server with `env` over the process environment; resolves once it answers. */
-export async function startServer(env) {
+/** Starts the built server with `env` over the process environment (and `nodeArgs` to node); resolves once it answers. */
+export async function startServer(env, nodeArgs = []) {
   const main = join(root, 'dist/src/main.js');
   const port = await freePort();
   const out = join(tmpdir(), `leadhub-bench-server-${process.pid}-${port}.log`);
-  const child = spawn('sh', ['-c', `exec "${process.execPath}" "${main}" > "${out}" 2>&1`], {
+  const child = spawn('sh', ['-c', `exec "${process.execPath}" ${nodeArgs.map((a) => `"${a}"`).join(' ')} "${main}" > "${out}" 2>&1`], {
     env: withoutUnset({
       ...process.env,
       REDIS_URL: process.env.REDIS_URL ?? '',
