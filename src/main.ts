@@ -36,7 +36,7 @@ async function main() {
           adoptOrphan: true,
           log: (line) => log.info(line),
         });
-    const databaseUrl = config.databaseUrl ?? embedded!.url;
+    const databaseUrl = config.databaseUrl ?? embedded!.localUrl;
     const applied = await runMigrations(databaseUrl);
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`);
 

@@ -45,13 +45,27 @@ export async function initialise(
   }
 }
 
+/**
+ * Where the postmaster also listens on a Unix socket: its own folder, when the socket's path fits (sun_path holds
+ * 107 bytes) and needs no quoting inside pg_ctl's -o. A local socket costs less per query than TCP on 127.0.0.1.
+ */
+export function socketDir(pgDir: string, port: number): string | undefined {
+  return /^[\w/.-]+$/.test(pgDir) && socketPath(pgDir, port).length <= 100 ? pgDir : undefined;
+}
+
+export const socketPath = (dir: string, port: number): string => join(dir, `.s.PGSQL.${port}`);
+
 /** Starts the postmaster detached (pg_ctl), waiting until it accepts connections. */
 export async function startPostmaster(
   place: Placement,
   port: number,
   settings: Record<string, string> = {},
 ): Promise<void> {
-  const all = { listen_addresses: '127.0.0.1', unix_socket_directories: "''", ...settings };
+  const all = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: socketDir(place.pgDir, port) ?? "''",
+    ...settings,
+  };
   const flags = [`-p ${port}`, ...Object.entries(all).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   const log = join(place.pgDir, 'server.log');
   await spawnAs(place.owner, [

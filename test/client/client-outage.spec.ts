@@ -12,10 +12,9 @@ describe('TypeScript client: database outage', () => {
   beforeAll(async () => {
     const real = await createTestDatabase();
     drop = real.drop;
-    const url = new URL(real.url);
-    db = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    url.port = String(await db.start());
-    t = await TestApp.start({ databaseUrl: url.href, queryTimeoutMs: 1500, prism: false });
+    const proxied = await TcpProxy.before(real.url, 5432);
+    db = proxied.proxy;
+    t = await TestApp.start({ databaseUrl: proxied.url, queryTimeoutMs: 1500, prism: false });
   });
   afterAll(async () => {
     await t.close();

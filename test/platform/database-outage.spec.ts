@@ -14,11 +14,9 @@ describe('database outages', () => {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    const real = new URL(db.url);
-    proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
-    const proxied = new URL(db.url);
-    proxied.port = String(await proxy.start());
-    t = await TestApp.start({ databaseUrl: proxied.href, queryTimeoutMs: 1500 });
+    const proxied = await TcpProxy.before(db.url, 5432);
+    proxy = proxied.proxy;
+    t = await TestApp.start({ databaseUrl: proxied.url, queryTimeoutMs: 1500 });
     key = await (await t.workspace('outage')).key(['*']);
     expect((await t.get('/api/v1/tags', { key })).status).toBe(200); // the key is now cached
   });

@@ -12,13 +12,11 @@ describe('readiness', () => {
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
-    const real = new URL(db.url);
-    proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
-    const proxied = new URL(db.url);
-    proxied.port = String(await proxy.start());
+    const proxied = await TcpProxy.before(db.url, 5432);
+    proxy = proxied.proxy;
     // No worker: it would race the probe for the event, and its polls would go through the proxy being measured.
     const worker = { ...testConfig().worker, enabled: false };
-    t = await TestApp.start({ databaseUrl: proxied.href, queryTimeoutMs: 1500, config: { worker } });
+    t = await TestApp.start({ databaseUrl: proxied.url, queryTimeoutMs: 1500, config: { worker } });
   });
   afterAll(async () => {
     await t.close();

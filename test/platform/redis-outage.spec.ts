@@ -13,11 +13,9 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
   let warn: jest.SpyInstance;
 
   beforeAll(async () => {
-    const real = new URL(REDIS_URL!);
-    proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || 6379) });
-    const proxied = new URL(REDIS_URL!);
-    proxied.port = String(await proxy.start());
-    t = await TestApp.start({ redisUrl: proxied.href });
+    const proxied = await TcpProxy.before(REDIS_URL!, 6379);
+    proxy = proxied.proxy;
+    t = await TestApp.start({ redisUrl: proxied.url });
     key = await (await t.workspace('redis-outage')).key(['*'], { rateLimit: 1000 });
     warn = jest.spyOn(Logger.prototype, 'warn');
   });

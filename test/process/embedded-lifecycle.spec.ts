@@ -4,6 +4,7 @@ import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { embeddedClusterDir, livePostmaster, startEmbeddedPostgres } from '../../src/database/embedded';
+import { socketDir } from '../../src/database/embedded-postmaster';
 import { firstKey, freePort, ServerProcess, tempDataDir } from '../support/server-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -110,6 +111,43 @@ describe('the embedded cluster around the server process', () => {
       () => false,
     );
     expect(answered).toBe(false); // the server is gone too
+  });
+
+  it("the server's own connections use the postmaster's Unix socket; tools get TCP on 127.0.0.1", async () => {
+    const server = await ServerProcess.start({ DATA_DIR: dataDir });
+    const cluster = await startEmbeddedPostgres({ dataDir }); // the server's, adopted: not stopped by this test
+    try {
+      const address = async (url: string) => {
+        const c = new Client({ connectionString: url });
+        await c.connect();
+        try {
+          return (await c.query<{ a: string | null }>('SELECT inet_server_addr()::text AS a')).rows[0].a;
+        } finally {
+          await c.end();
+        }
+      };
+      expect(cluster.localUrl).not.toBe(cluster.url);
+      expect(await address(cluster.localUrl)).toBeNull(); // a Unix socket has no address
+      expect(await address(cluster.url)).toBe('127.0.0.1/32');
+      const c = new Client({ connectionString: cluster.url });
+      await c.connect();
+      const { rows } = await c.query<{ socket: number; tcp: number }>(
+        `SELECT count(*) FILTER (WHERE client_addr IS NULL)::int AS socket,
+                count(*) FILTER (WHERE client_addr IS NOT NULL)::int AS tcp
+           FROM pg_stat_activity
+          WHERE datname = 'leadhub' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      await c.end();
+      expect(rows[0]).toEqual({ socket: expect.any(Number), tcp: 0 }); // the server's pool
+      expect(rows[0].socket).toBeGreaterThan(0);
+    } finally {
+      await cluster.stop();
+      await server.stop();
+    }
+    // A folder whose socket path would not fit sun_path, or that pg_ctl's -o would need quoted: TCP only.
+    expect(socketDir(`/tmp/${'x'.repeat(90)}`, 54321)).toBeUndefined();
+    expect(socketDir('/tmp/with space/pg', 54321)).toBeUndefined();
+    expect(socketDir(pgDir, 54321)).toBe(pgDir);
   });
 
   it('a database from before the builtin C.UTF-8 locale keeps working as it did, with a note at start', async () => {

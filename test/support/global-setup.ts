@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
       dataDir: embeddedDir,
       settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
     });
-    adminUrl = cluster.url;
+    adminUrl = cluster.localUrl;
   }
   const template = `leadhub_tpl_${runId}`;
   const admin = new Client({ connectionString: adminUrl });

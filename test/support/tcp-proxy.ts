@@ -11,6 +11,19 @@ export class TcpProxy {
 
   constructor(private readonly target: { host: string; port: number }) {}
 
+  /**
+   * A started proxy in front of the TCP address of `url` (postgres:// or redis://), and `url` through it. A `host`
+   * parameter (the embedded database's Unix socket) is dropped: the proxy speaks TCP.
+   */
+  static async before(url: string, defaultPort: number): Promise<{ proxy: TcpProxy; url: string }> {
+    const real = new URL(url);
+    const proxy = new TcpProxy({ host: real.hostname, port: Number(real.port || defaultPort) });
+    const proxied = new URL(url);
+    proxied.searchParams.delete('host');
+    proxied.port = String(await proxy.start());
+    return { proxy, url: proxied.href };
+  }
+
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => this.accept(client));
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
