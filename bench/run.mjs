@@ -13,15 +13,16 @@
 // unset or with --embedded. Records one section per lead count and database in --out (docs/benchmarks.md);
 // --note "…" adds a line to it (e.g. "busy machine, tool check"), --no-record prints only. Not part of npm test.
 import { fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startCounter } from './pg-counter.mjs';
 import { seed } from './seed.mjs';
+import { seedableDatabase } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,45 +54,6 @@ const freePort = () =>
       s.close(() => res(port));
     });
   });
-
-async function database() {
-  if (!EMBEDDED) {
-    const name = `leadhub_bench_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const version = (await admin.query('SHOW server_version')).rows[0].server_version;
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    return {
-      url: u.href,
-      serverEnv: { DATABASE_URL: u.href },
-      kind: 'postgres',
-      label: `PostgreSQL ${version} at DATABASE_URL`,
-      stop: async () => {
-        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const { startEmbeddedPostgres } = require('../dist/src/database/embedded.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'leadhub-bench-'));
-  const cluster = await startEmbeddedPostgres({ dataDir });
-  return {
-    url: cluster.url,
-    // The server adopts the cluster already running in DATA_DIR; DATABASE_URL must not override it.
-    serverEnv: { DATA_DIR: dataDir, DATABASE_URL: undefined },
-    kind: 'embedded',
-    label: 'embedded PostgreSQL (DATA_DIR in a temp dir)',
-    stop: async () => {
-      await cluster.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function startServer(env) {
   const port = await freePort();
@@ -186,7 +148,7 @@ async function main() {
     `LeadHub benchmark: ${N.toLocaleString('en-US')} leads, ${DURATION}s per scenario at ${CONNECTIONS} connections, ` +
       `${LATENCY_DURATION}s per scenario at 1 connection, ${EMBEDDED ? 'embedded database' : 'PostgreSQL at DATABASE_URL'}; load ${loadBefore.toFixed(2)}`,
   );
-  const db = await database();
+  const db = await seedableDatabase(EMBEDDED);
   let server;
   let ceiling;
   let rss;

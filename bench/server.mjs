@@ -3,6 +3,7 @@
 // 127.0.0.1, tenants made with the CLI, and the readiness details (the worker's backlog).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,13 +55,59 @@ export async function database(prefix) {
   };
 }
 
-/** Starts the built server with `env` over the process environment; resolves once it answers. */
-export async function startServer(env) {
+/**
+ * A fresh database that can be seeded before the server starts: at DATABASE_URL unless `embedded`, else an embedded
+ * cluster in a temporary folder that the server then adopts. `url` to connect, `serverEnv` for the server.
+ */
+export async function seedableDatabase(embedded) {
+  if (!embedded) {
+    const name = `leadhub_bench_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const version = (await admin.query('SHOW server_version')).rows[0].server_version;
+    await admin.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${name}`;
+    return {
+      url: u.href,
+      serverEnv: { DATABASE_URL: u.href },
+      kind: 'postgres',
+      label: `PostgreSQL ${version} at DATABASE_URL`,
+      stop: async () => {
+        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const { startEmbeddedPostgres } = createRequire(import.meta.url)(join(root, 'dist/src/database/embedded.js'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadhub-bench-'));
+  const cluster = await startEmbeddedPostgres({ dataDir });
+  return {
+    url: cluster.url,
+    // The server adopts the cluster already running in DATA_DIR; DATABASE_URL must not override it.
+    serverEnv: { DATA_DIR: dataDir, DATABASE_URL: undefined },
+    kind: 'embedded',
+    label: 'embedded PostgreSQL (DATA_DIR in a temp dir)',
+    stop: async () => {
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `env` without its undefined values: a variable set to undefined is unset, not "undefined". */
+const withoutUnset = (env) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+
+/** Starts the built server with `env` over the process environment (and `nodeArgs` to node); resolves once it answers. */
+export async function startServer(env, nodeArgs = []) {
   const main = join(root, 'dist/src/main.js');
   const port = await freePort();
   const out = join(tmpdir(), `leadhub-bench-server-${process.pid}-${port}.log`);
-  const child = spawn('sh', ['-c', `exec "${process.execPath}" "${main}" > "${out}" 2>&1`], {
-    env: {
+  const child = spawn('sh', ['-c', `exec "${process.execPath}" ${nodeArgs.map((a) => `"${a}"`).join(' ')} "${main}" > "${out}" 2>&1`], {
+    env: withoutUnset({
       ...process.env,
       REDIS_URL: process.env.REDIS_URL ?? '',
       ...env,
@@ -68,7 +115,7 @@ export async function startServer(env) {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       LEADHUB_ALLOW_PRIVATE_URLS: '1',
-    },
+    }),
     stdio: 'ignore',
   });
   for (let i = 0; i < 900; i++) {

@@ -47,6 +47,8 @@ export class SoakClient {
 
   reset() {
     this.latencies = [];
+    /** Latency sum and count per kind of request (list, search, create, …), to tell which kind got slower. */
+    this.byKind = {};
     this.failed = 0;
     /** Failed requests by route and status, to tell what failed. */
     this.failures = {};
@@ -156,8 +158,16 @@ export class SoakClient {
 
   next() {
     let x = Math.random() * this.total;
-    for (const [, [w, fn]] of this.weights) if ((x -= w) < 0) return fn();
-    return this.weights[0][1][1]();
+    for (const [name, [w, fn]] of this.weights) if ((x -= w) < 0) return this.timed(name, fn);
+    return this.timed(this.weights[0][0], this.weights[0][1][1]);
+  }
+
+  async timed(kind, fn) {
+    const t = performance.now();
+    await fn();
+    const k = (this.byKind[kind] ??= { n: 0, ms: 0 });
+    k.n++;
+    k.ms += performance.now() - t;
   }
 
   run(connections) {
@@ -179,6 +189,7 @@ export class SoakClient {
       failed: this.failed,
       failures: this.failures,
       leads: this.leads ?? NaN,
+      byKind: Object.fromEntries(Object.entries(this.byKind).map(([k, v]) => [k, v.ms / v.n])),
     };
     this.reset();
     return s;

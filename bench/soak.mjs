@@ -7,13 +7,15 @@
 // DATABASE_URL when set, else embedded. --record writes the table into docs/benchmarks.md. Not part of npm test.
 import { execFile, fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { SoakClient } from './soak-client.mjs';
-import { database, readiness, startServer, tenant } from './server.mjs';
+import { seed } from './seed.mjs';
+import { database, readiness, seedableDatabase, startServer, tenant } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -22,7 +24,10 @@ const arg = (name, dflt) => {
 };
 const MINUTES = Number(arg('minutes', 10));
 const CONNECTIONS = Number(arg('connections', 16));
-const SLUG = 'soak';
+/** Leads seeded in bulk before the load (bench/seed.mjs), so a run reaches a large workspace within its minutes. */
+const SEED = Number(arg('seed', 0));
+/** Seconds of load before minute 1, not counted: a fresh server's JIT and a freshly seeded database's caches. */
+const WARMUP = Number(arg('warmup', 30));
 const log = (m) => process.stdout.write(`${m}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
@@ -34,10 +39,26 @@ function rss(pid) {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-/** The database's size: pg_database_size at DATABASE_URL, else the embedded cluster's folder on disk. */
-async function databaseSize(env) {
-  if (env.DATABASE_URL) {
-    const c = new pg.Client({ connectionString: env.DATABASE_URL });
+/** CPU time of a process (Linux /proc), in ms. */
+function processCpu(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time the whole machine spent busy (not idle or waiting), in ms. */
+function machineBusy() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) * 10;
+}
+
+/** The database's size: pg_database_size at its URL, else the embedded cluster's folder on disk. */
+async function databaseSize(env, url = env.DATABASE_URL) {
+  if (url) {
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
       return Number((await c.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n);
@@ -56,6 +77,7 @@ function startLoad(config) {
   let waiting;
   child.on('message', (m) => waiting?.(m));
   return {
+    pid: child.pid,
     sample: () =>
       new Promise((r) => {
         waiting = r;
@@ -71,12 +93,12 @@ function startLoad(config) {
 
 function table(rows) {
   const lines = [
-    '| minute | requests/s | p50 ms | p99 ms | non-2xx | leads | server RSS MB | database MB | unprocessed events (oldest s) | webhooks due | webhooks received |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| minute | requests/s | p50 ms | p99 ms | non-2xx | leads | CPU ms per request: server + database | server RSS MB | database MB | unprocessed events (oldest s) | webhooks due | webhooks received |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.minute} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${r.leads} | ${mb(r.rss)} | ${mb(r.dbSize)} | ${r.events} (${r.age}) | ${r.webhooks} | ${r.received} |`,
+      `| ${r.minute} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.failed} | ${r.leads} | ${fmt(r.cpuServer, 2)} + ${fmt(r.cpuDatabase, 2)} | ${mb(r.rss)} | ${mb(r.dbSize)} | ${r.events} (${r.age}) | ${r.webhooks} | ${r.received} |`,
     );
   return lines.join('\n');
 }
@@ -103,7 +125,8 @@ function verdict(rows, drainSeconds) {
 async function main() {
   if (!existsSync(join(root, 'dist/src/main.js')))
     throw new Error('run `nest build` first (npm run bench:soak does)');
-  const db = await database('soak');
+  const db = SEED ? await seedableDatabase(!process.env.DATABASE_URL) : await database('soak');
+  const env = db.serverEnv ?? db.env;
   let server;
   let load;
   for (const sig of ['SIGINT', 'SIGTERM'])
@@ -112,25 +135,60 @@ async function main() {
       process.exit(130);
     });
   try {
-    server = await startServer(db.env);
+    let key;
+    let slug = 'soak';
+    if (SEED) {
+      const { runMigrations } = createRequire(import.meta.url)('../dist/src/database/data-source.js');
+      await runMigrations(db.url);
+      const s = await seed(db.url, SEED, log);
+      ({ key } = s);
+      slug = 'bench';
+      log(`seeded ${SEED} leads in ${s.seconds.total.toFixed(0)} s`);
+    }
+    server = await startServer(env);
     log(`LeadHub soak on ${db.label}: ${MINUTES} min, ${CONNECTIONS} connections; server log: ${server.out}`);
-    const key = await tenant(db.env, SLUG);
-    const client = new SoakClient(server.port, key, SLUG);
+    key ??= await tenant(env, slug);
+    // --sql: statements run on the bench database before the load (A/B experiments, e.g. a trigger disabled).
+    if (arg('sql')) {
+      const c = new pg.Client({ connectionString: db.url ?? env.DATABASE_URL });
+      await c.connect();
+      await c.query(arg('sql'));
+      await c.end();
+      log(`ran: ${arg('sql')}`);
+    }
+    const client = new SoakClient(server.port, key, slug);
     const hook = await client.receiver();
     await client.setUp(hook);
-    load = startLoad({ port: server.port, key, slug: SLUG, connections: CONNECTIONS });
+    load = startLoad({ port: server.port, key, slug, connections: CONNECTIONS });
+    if (WARMUP > 0) {
+      await sleep(WARMUP * 1000);
+      const w = await load.sample();
+      log(`warm-up ${WARMUP} s (not counted): ${fmt(w.rps)} req/s  p50 ${fmt(w.p50)} ms  p99 ${fmt(w.p99)} ms`);
+    }
     const rows = [];
     const started = Date.now();
+    const cpuAt = () => ({ server: processCpu(server.child.pid), load: processCpu(load.pid), busy: machineBusy() });
+    let cpu = cpuAt();
     for (let minute = 1; minute <= MINUTES; minute++) {
       await sleep(started + minute * 60_000 - Date.now());
       const s = await load.sample();
+      const now = cpuAt();
+      const requests = s.rps * 60;
+      // Where each request's CPU went: the server process, and the rest of the machine less the load generator
+      // (the database, mostly).
+      const cpuServer = (now.server - cpu.server) / requests;
+      const cpuDatabase = (now.busy - cpu.busy - (now.server - cpu.server) - (now.load - cpu.load)) / requests;
+      const split = `server ${fmt(cpuServer, 2)} ms + database/other ${fmt(cpuDatabase, 2)} ms CPU per request`;
+      cpu = now;
       const ready = await readiness(server.port);
       const r = {
         minute,
         ...s,
+        cpuServer,
+        cpuDatabase,
         received: client.received,
         rss: rss(server.child.pid),
-        dbSize: await databaseSize(db.env),
+        dbSize: await databaseSize(env, db.url),
         events: ready?.backlog?.events ?? NaN,
         age: ready?.backlog?.oldest_event_age_seconds ?? NaN,
         webhooks: ready?.backlog?.webhooks_due ?? NaN,
@@ -145,6 +203,11 @@ async function main() {
                   .join(', ')})  `
               : ''
           }leads ${r.leads}  RSS ${mb(r.rss)} MB  db ${mb(r.dbSize)} MB  events ${r.events} (oldest ${r.age} s)  webhooks due ${r.webhooks}`,
+      );
+      log(
+        `        ${split}; mean ms by kind: ${Object.entries(s.byKind)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}`,
       );
     }
     await load.stop();
@@ -163,7 +226,7 @@ async function main() {
     const section =
       `## Soak: ${MINUTES} minute${MINUTES === 1 ? '' : 's'} on ${db.label}\n\n` +
       `Run ${when} UTC on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${db.label}; ` +
-      `${CONNECTIONS} closed-loop connections from a forked process (mix: ${client.mix()}); one \`lead.created → add_tag\` ` +
+      `${SEED ? `a workspace seeded in bulk with ${SEED.toLocaleString('en-US')} leads first; ` : ''}${CONNECTIONS} closed-loop connections from a forked process (mix: ${client.mix()}); one \`lead.created → add_tag\` ` +
       `automation and one \`lead.status_changed → send_webhook\` automation to a local receiver. Per minute ` +
       `(latencies of that minute; backlog from \`/api/v1/health/ready\` at its end):\n\n` +
       `${table(rows)}\n\nAfter the load stopped, the events drained in ${drain === undefined ? '> 60' : fmt(drain, 1)} s.\n\n` +
@@ -172,7 +235,7 @@ async function main() {
     if (process.argv.includes('--record')) {
       const file = join(root, 'docs/benchmarks.md');
       const doc = readFileSync(file, 'utf8');
-      const marker = `soak:${db.env.DATABASE_URL ? 'postgres' : 'embedded'}`;
+      const marker = `soak:${env.DATABASE_URL ? 'postgres' : 'embedded'}`;
       const block = `<!-- bench:${marker} -->\n${section}<!-- /bench:${marker} -->`;
       const re = new RegExp(`<!-- bench:${marker} -->[\\s\\S]*?<!-- /bench:${marker} -->`);
       writeFileSync(file, re.test(doc) ? doc.replace(re, block) : `${doc.trimEnd()}\n\n${block}\n`);

@@ -62,6 +62,16 @@ export async function runMigrations(url: string, only?: readonly string[]): Prom
 
 /** Runs pending migrations on an open data source (the CLI's one connection pool), under the same lock. */
 export async function migrate(ds: DataSource): Promise<string[]> {
+  const done = await migratePending(ds);
+  // Caches bound to the cluster's transaction ids are cleared when the database now lives in another cluster
+  // (migration LeadListChanges); a database at an earlier level (a restore in progress) has none yet.
+  await ds.query(`DO $$ BEGIN
+    IF to_regprocedure('lead_changes_adopt_cluster()') IS NOT NULL THEN PERFORM lead_changes_adopt_cluster(); END IF;
+  END $$`);
+  return done;
+}
+
+async function migratePending(ds: DataSource): Promise<string[]> {
   // The common case (nothing pending) takes no lock: one query.
   if (!(await ds.showMigrations())) return [];
   const runner = ds.createQueryRunner();

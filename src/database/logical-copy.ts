@@ -28,12 +28,18 @@ export interface Snapshot {
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** The tables in an order where every referenced table comes before the tables that reference it. */
+/**
+ * The tables a backup or copy carries, in an order where every referenced table comes before the tables that
+ * reference it.
+ */
 export async function tablesInOrder(c: Client): Promise<string[]> {
   const { rows: tables } = await c.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-        AND c.relname <> 'migrations' ORDER BY c.relname`,
+        AND c.relname <> 'migrations'
+        -- Caches bound to the cluster's transaction ids (migration LeadListChanges) stay behind.
+        AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'cluster-local:%'
+      ORDER BY c.relname`,
   );
   const { rows: refs } = await c.query<{ child: string; parent: string }>(
     `SELECT cc.relname AS child, pc.relname AS parent FROM pg_constraint k

@@ -133,6 +133,9 @@ export const WALK_FROM_TOTAL = 500;
  */
 export const KEPT_SEARCH_TOTAL = 1000;
 
+/** A kept total is carried forward over at most this many lead changes; past that, the leads are counted again. */
+export const CARRIED_CHANGES = 2000;
+
 /** Search terms of at most this many characters (trimmed) are counted from lead_search_fragments. */
 export const SHORT_TERM = 2;
 
@@ -141,10 +144,10 @@ export const SHORT_TERM = 2;
  * - Unfiltered: the count kept by triggers (migration LeadCounts).
  * - Only `search` with a term of 1–2 characters: the fragment count kept by triggers (migration
  *   LeadSearchFragments), exact in every snapshot, so writes do not make it stale.
- * - Filtered: the total kept in lead_list_totals when it was computed at the workspace's current version (see
- *   migration LeadListTotals), else counted now and kept. Not with `tag` (a tag's rename or deletion changes which
- *   leads match without writing to leads) nor with a date bound (a sync client sends a new instant each time: the
- *   kept totals would grow without end).
+ * - Filtered: the total kept in lead_list_totals, carried forward over the lead changes made since it was counted
+ *   (migration LeadListChanges) and kept again; counted now when none is kept or too much changed. Not with `tag` (a
+ *   tag's rename or deletion changes which leads match without writing to leads) nor with a date bound (a sync
+ *   client sends a new instant each time: the kept totals would grow without end).
  */
 function totalCtes(
   q: LeadFiltersDto,
@@ -169,16 +172,30 @@ function totalCtes(
   );
   // A short term (no trigram) is counted by reading the whole workspace; there are few such terms, keep them all.
   const kept = q.search && q.search.trim().length > 3 ? `c.total >= ${KEPT_SEARCH_TOTAL}` : 'true';
-  return `v AS (SELECT coalesce(sum(n), 0)::bigint AS version FROM lead_list_writes WHERE workspace_id = $1),
-          hit AS (SELECT t.total FROM lead_list_totals t, v
-                   WHERE t.workspace_id = $1 AND t.key = ${key} AND t.version = v.version),
-          c AS MATERIALIZED (SELECT coalesce((SELECT total FROM hit), (${count})) AS total),
-          kept AS (INSERT INTO lead_list_totals (workspace_id, key, version, total)
-                   SELECT $1, ${key}, v.version, c.total FROM v, c WHERE NOT EXISTS (SELECT 1 FROM hit) AND ${kept}
-                   ON CONFLICT (workspace_id, key) DO UPDATE SET version = EXCLUDED.version, total = EXCLUDED.total
-                    WHERE lead_list_totals.version < EXCLUDED.version),
-          -- Totals of an older version can never be used again: a miss removes the workspace's stale ones.
-          stale AS (DELETE FROM lead_list_totals t USING v
-                     WHERE t.workspace_id = $1 AND t.version < v.version AND t.key <> ${key}
-                       AND NOT EXISTS (SELECT 1 FROM hit))`;
+  // A change's lead before and after, as a leads row the filter (alias l) can read.
+  const matching = (row: string) =>
+    `(SELECT count(*) FROM jsonb_populate_record(NULL::leads, ${row}) l WHERE ${filter})`;
+  return `h AS (SELECT coalesce((SELECT horizon FROM lead_changes_horizon WHERE workspace_id = $1), '0'::xid8) AS horizon),
+          hit AS (SELECT t.total, t.snap FROM lead_list_totals t, h
+                   WHERE t.workspace_id = $1 AND t.key = ${key} AND pg_snapshot_xmin(t.snap) >= h.horizon),
+          -- The changes this statement sees that the kept total's snapshot did not.
+          ch AS (SELECT x.before, x.after FROM hit, lead_changes x
+                  WHERE x.workspace_id = $1 AND x.xid >= pg_snapshot_xmin(hit.snap)
+                    AND NOT pg_visible_in_snapshot(x.xid, hit.snap)
+                  LIMIT ${CARRIED_CHANGES + 1}),
+          d AS (SELECT count(*) AS n, coalesce(sum(${matching('ch.after')} - ${matching('ch.before')}), 0)::int AS delta
+                  FROM ch),
+          carried AS (SELECT hit.total + d.delta AS total FROM hit, d WHERE d.n <= ${CARRIED_CHANGES}),
+          c AS MATERIALIZED (SELECT coalesce((SELECT total FROM carried), (${count})) AS total),
+          -- Kept with this statement's snapshot, unless this transaction wrote leads itself (its own changes would
+          -- count twice: in the total and again as changes the snapshot does not see as committed).
+          kept AS (INSERT INTO lead_list_totals (workspace_id, key, snap, total)
+                   SELECT $1, ${key}, pg_current_snapshot(), c.total FROM c, d
+                    WHERE (NOT EXISTS (SELECT 1 FROM carried) OR d.n > 0) AND ${kept}
+                      AND pg_current_xact_id_if_assigned() IS NULL
+                   ON CONFLICT (workspace_id, key) DO UPDATE SET snap = EXCLUDED.snap, total = EXCLUDED.total),
+          -- Totals from before the horizon can never be used again: a miss removes the workspace's.
+          stale AS (DELETE FROM lead_list_totals t USING h
+                     WHERE t.workspace_id = $1 AND pg_snapshot_xmin(t.snap) < h.horizon AND t.key <> ${key}
+                       AND NOT EXISTS (SELECT 1 FROM carried))`;
 }

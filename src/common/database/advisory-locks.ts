@@ -14,6 +14,8 @@ export const ADVISORY_LOCK = {
   workspaceAdmins: 7142016,
   /** Class, per workspace: switches of its default pipeline take turns (pipelines.service.ts). */
   defaultPipeline: 7142101,
+  /** Class, per workspace: one upkeep of its lead change log at a time (SQL only: migration LeadListChanges). */
+  leadChangesUpkeep: 7142201,
 } as const;
 
 /**

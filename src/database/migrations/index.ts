@@ -17,6 +17,7 @@ import { IntegrationsAtWork1764001500000 } from './1764001500000-IntegrationsAtW
 import { OutboxUpkeep1764001900000 } from './1764001900000-OutboxUpkeep';
 import { LeadListTotals1764002000200 } from './1764002000200-LeadListTotals';
 import { LeadSearchFragments1764002100000 } from './1764002100000-LeadSearchFragments';
+import { LeadListChanges1764002200000 } from './1764002200000-LeadListChanges';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   OutboxUpkeep1764001900000,
   LeadListTotals1764002000200,
   LeadSearchFragments1764002100000,
+  LeadListChanges1764002200000,
 ];
