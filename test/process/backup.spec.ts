@@ -64,6 +64,7 @@ describe('backup, restore, db:copy and demo data', () => {
   it('demo fills a workspace with realistic data through the services', async () => {
     const demo = await cli(['demo', '--workspace', 'demo', '--leads', '60'], env);
     demoKey = demo.key;
+    const again = cliRun(['demo', '--workspace', 'demo'], env); // meanwhile: it only reads (and refuses)
     expect(demo).toMatchObject({ workspace: 'demo', leads: 62, submissions: 2 });
     expect(demo.automation_runs).toBeGreaterThan(0);
     const leads = await get(server, demoKey, '/api/v1/leads?per_page=100');
@@ -74,7 +75,7 @@ describe('backup, restore, db:copy and demo data', () => {
     expect((await get(server, demoKey, '/api/v1/users')).data.length).toBe(4);
     const tagged = await get(server, demoKey, '/api/v1/leads?tag=web-lead&per_page=1');
     expect(tagged.meta.total).toBeGreaterThan(0); // the automation ran
-    expect((await cliRun(['demo', '--workspace', 'demo'], env)).stderr).toContain('exists already');
+    expect((await again).stderr).toContain('exists already');
   });
 
   it('backup while the server runs → restore into an empty data directory → the same API answers', async () => {
@@ -130,6 +131,10 @@ describe('backup, restore, db:copy and demo data', () => {
   });
 
   it('a backup without the secret key says so loudly; a damaged file is refused', async () => {
+    // A damaged file, meanwhile (its own empty data directory).
+    const junk = join(tempDataDir(), 'junk');
+    require('node:fs').writeFileSync(junk, 'not a backup');
+    const junkRestore = cliRun(['restore', '--in', junk], { DATA_DIR: tempDataDir() });
     const file = join(tempDataDir(), 'nokey.backup');
     const run = await cliRun(['backup', '--out', file, '--without-secret-key'], env);
     expect(run.code).toBe(0);
@@ -138,11 +143,7 @@ describe('backup, restore, db:copy and demo data', () => {
     const restored = await cliRun(['restore', '--in', file], { DATA_DIR: target });
     expect(restored.stdout).toContain('holds no secret key');
     expect(existsSync(join(target, 'secret.key'))).toBe(false);
-    const junk = join(tempDataDir(), 'junk');
-    require('node:fs').writeFileSync(junk, 'not a backup');
-    expect((await cliRun(['restore', '--in', junk], { DATA_DIR: tempDataDir() })).stderr).toContain(
-      'not a LeadHub backup',
-    );
+    expect((await junkRestore).stderr).toContain('not a LeadHub backup');
   });
 
   it('db:copy moves the embedded installation into a PostgreSQL server; the server runs there on the same data', async () => {

@@ -21,26 +21,26 @@ describe('the leadhub CLI', () => {
   });
 
   it('key:create refuses an expiry in the past and lists the valid scopes for an unknown one', async () => {
-    const past = await cliRun(
-      [
-        'key:create',
-        '--workspace',
-        'acme',
-        '--name',
-        'x',
-        '--scopes',
-        '*',
-        '--expires-at',
-        '2020-01-01T00:00:00Z',
-      ],
-      env,
-    );
+    // Independent refusals run at once (the CLI attaches to the running server's cluster).
+    const [past, scope] = await Promise.all([
+      cliRun(
+        [
+          'key:create',
+          '--workspace',
+          'acme',
+          '--name',
+          'x',
+          '--scopes',
+          '*',
+          '--expires-at',
+          '2020-01-01T00:00:00Z',
+        ],
+        env,
+      ),
+      cliRun(['key:create', '--workspace', 'acme', '--name', 'x', '--scopes', 'read:lead'], env),
+    ]);
     expect(past.code).toBe(1);
     expect(past.stderr).toMatch(/in the past/);
-    const scope = await cliRun(
-      ['key:create', '--workspace', 'acme', '--name', 'x', '--scopes', 'read:lead'],
-      env,
-    );
     expect(scope.code).toBe(1);
     expect(scope.stderr).toContain('Unknown scope(s): read:lead');
     expect(scope.stderr).toContain('Valid scopes: *, read:leads, write:leads, delete:leads');
@@ -84,26 +84,26 @@ describe('the leadhub CLI', () => {
     expect(res.headers.get('x-ratelimit-limit')).toBe('5000');
     expect((await fetch(server.url('/api/v1/leads'), auth(created.key))).status).toBe(200);
 
-    const bad = await cliRun(
-      ['key:update', '--id', String(created.id), '--expires-at', '2001-01-01T00:00:00Z'],
-      env,
-    );
+    const [bad, missing, nothing, dbUrl] = await Promise.all([
+      cliRun(['key:update', '--id', String(created.id), '--expires-at', '2001-01-01T00:00:00Z'], env),
+      cliRun(['key:update', '--id', '99999', '--name', 'n'], env),
+      cliRun(['key:update', '--id', String(created.id)], env),
+      cliRun(['db:url'], env),
+    ]);
     expect(bad.stderr).toMatch(/in the past/);
-    expect((await cliRun(['key:update', '--id', '99999', '--name', 'n'], env)).stderr).toContain(
-      'No API key with id 99999',
-    );
-    expect((await cliRun(['key:update', '--id', String(created.id)], env)).stderr).toContain(
-      'nothing to change',
-    );
+    expect(missing.stderr).toContain('No API key with id 99999');
+    expect(nothing.stderr).toContain('nothing to change');
 
     // A key that expired shows as expired.
-    const c = new Client({ connectionString: (await cliRun(['db:url'], env)).stdout.trim() });
+    const c = new Client({ connectionString: dbUrl.stdout.trim() });
     await c.connect();
     await c.query(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1`, [created.id]);
     await c.end();
-    const listed = await cli(['key:list', '--workspace', 'acme'], env);
+    const [listed, human] = await Promise.all([
+      cli(['key:list', '--workspace', 'acme'], env),
+      cliRun(['key:list', '--workspace', 'acme'], env),
+    ]);
     expect(listed[0]).toMatchObject({ id: created.id, status: 'expired' });
-    const human = await cliRun(['key:list', '--workspace', 'acme'], env);
     expect(human.stdout).toMatch(/zapier\tread:tags,read:leads\t5000\/h\texpired/);
     const never = await cli(['key:update', '--id', String(created.id), '--expires-at', 'never'], env);
     expect(never).toMatchObject({ status: 'active', expires_at: null });
@@ -132,51 +132,52 @@ describe('the leadhub CLI', () => {
       role: 'admin',
       has_password: true,
     });
-    const c = new Client({ connectionString: (await cliRun(['db:url'], env)).stdout.trim() });
+    // The refusals (none writes) and db:url at once.
+    const [dbUrl, short, taken, role] = await Promise.all([
+      cliRun(['db:url'], env),
+      cliRun(
+        ['user:create', '--workspace', 'acme', '--email', 'b@example.com', '--name', 'B', '--role', 'admin'],
+        env,
+        { input: 'short' },
+      ),
+      cliRun(
+        [
+          'user:create',
+          '--workspace',
+          'acme',
+          '--email',
+          'ADMIN@example.com',
+          '--name',
+          'Again',
+          '--role',
+          'agent',
+        ],
+        env,
+        { input: 'another long password' },
+      ),
+      cliRun(
+        ['user:create', '--workspace', 'acme', '--email', 'c@example.com', '--name', 'C', '--role', 'boss'],
+        env,
+        { input: 'another long password' },
+      ),
+    ]);
+    const c = new Client({ connectionString: dbUrl.stdout.trim() });
     await c.connect();
     const { rows } = await c.query(`SELECT password_hash FROM users WHERE email = 'admin@example.com'`);
     await c.end();
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
-
-    const short = await cliRun(
-      ['user:create', '--workspace', 'acme', '--email', 'b@example.com', '--name', 'B', '--role', 'admin'],
-      env,
-      { input: 'short' },
-    );
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/password/);
-    const taken = await cliRun(
-      [
-        'user:create',
-        '--workspace',
-        'acme',
-        '--email',
-        'ADMIN@example.com',
-        '--name',
-        'Again',
-        '--role',
-        'agent',
-      ],
-      env,
-      { input: 'another long password' },
-    );
     expect(taken.stderr).toContain('has already been taken');
-    const role = await cliRun(
-      ['user:create', '--workspace', 'acme', '--email', 'c@example.com', '--name', 'C', '--role', 'boss'],
-      env,
-      { input: 'another long password' },
-    );
     expect(role.stderr).toMatch(/role/);
   });
 
   it('finds the same data from any working directory (a relative DATA_DIR is relative to the project)', async () => {
     const rel = relative(PROJECT_ROOT, dataDir);
-    const fromRoot = await cliRun(
-      ['workspace:list', '--json'],
-      { ...env, DATA_DIR: rel },
-      { cwd: PROJECT_ROOT },
-    );
-    const fromTmp = await cliRun(['workspace:list', '--json'], { ...env, DATA_DIR: rel }, { cwd: '/' });
+    const [fromRoot, fromTmp] = await Promise.all([
+      cliRun(['workspace:list', '--json'], { ...env, DATA_DIR: rel }, { cwd: PROJECT_ROOT }),
+      cliRun(['workspace:list', '--json'], { ...env, DATA_DIR: rel }, { cwd: '/' }),
+    ]);
     expect(JSON.parse(fromRoot.stdout).map((w: { slug: string }) => w.slug)).toEqual(['default', 'acme']);
     expect(fromTmp.stdout).toBe(fromRoot.stdout);
   });

@@ -28,8 +28,16 @@ describe('the server on the embedded database (as `npm start` runs it)', () => {
   const dataDir = tempDataDir();
   const env = { DATA_DIR: dataDir, LEADHUB_KEY_CACHE_TTL_MS: '300' };
   let key: string;
+  // The server the stale-postmaster test brought back keeps running for the CLI tests after it: one start fewer,
+  // and the CLI is checked beside a running server (the CLI alone starts the cluster in the bootstrap test below).
+  let running: ServerProcess | undefined;
+  const server = () => {
+    if (!running) throw new Error('the server of the stale-postmaster test is not running');
+    return running;
+  };
 
   afterAll(async () => {
+    await running?.stop();
     const live = livePostmaster(join(dataDir, 'pg'));
     if (live) process.kill(live.pid, 'SIGINT');
   });
@@ -49,9 +57,12 @@ describe('the server on the embedded database (as `npm start` runs it)', () => {
     expect(livePostmaster(join(dataDir, 'pg'))).toBeUndefined(); // a clean stop stops the cluster too
   });
 
-  it('serves the committed OpenAPI document and Swagger UI', async () => {
+  // One restart proves both: the data survived, and the served document is the committed one.
+  it('restarts on the same data without printing a new key; serves the committed OpenAPI document and Swagger UI', async () => {
     const s = await ServerProcess.start(env);
     try {
+      expect(firstKey(s.output)).toBeUndefined();
+      expect(await tagNames(s, key)).toEqual(['before-restart']);
       const served = await (await fetch(s.url('/docs/openapi.json'))).json();
       const committed = JSON.parse(
         readFileSync(join(__dirname, '..', '..', 'openapi', 'openapi.json'), 'utf8'),
@@ -63,16 +74,6 @@ describe('the server on the embedded database (as `npm start` runs it)', () => {
       // The key entered under "Authorize" survives a reload.
       const init = await (await fetch(s.url('/docs/swagger-ui-init.js'))).text();
       expect(init).toContain('"persistAuthorization": true');
-    } finally {
-      await s.stop();
-    }
-  });
-
-  it('restarts on the same data without printing a new key', async () => {
-    const s = await ServerProcess.start(env);
-    try {
-      expect(firstKey(s.output)).toBeUndefined();
-      expect(await tagNames(s, key)).toEqual(['before-restart']);
     } finally {
       await s.stop();
     }
@@ -98,16 +99,29 @@ describe('the server on the embedded database (as `npm start` runs it)', () => {
     await crashed.stop('SIGKILL');
     process.kill(pg.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 500));
-    const s = await ServerProcess.start(env);
-    try {
-      expect(await tagNames(s, key)).toEqual(['before-crash', 'before-restart']);
-    } finally {
-      await s.stop();
-    }
+    running = await ServerProcess.start(env);
+    expect(await tagNames(running, key)).toEqual(['before-crash', 'before-restart']);
+  });
+
+  it('the CLI reports errors as JSON with a non-zero exit', async () => {
+    server();
+    await Promise.all([
+      expect(
+        cli(['key:create', '--workspace', 'missing', '--name', 'x', '--scopes', '*'], env),
+      ).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('No workspace with slug'),
+      }),
+      expect(
+        cli(['key:create', '--workspace', 'default', '--name', 'x', '--scopes', 'read:everything'], env),
+      ).rejects.toMatchObject({
+        stderr: expect.stringContaining('Unknown scope'),
+      }),
+    ]);
   });
 
   it('the CLI works on the cluster the running server uses; revocation is seen within seconds', async () => {
-    const s = await ServerProcess.start(env);
+    const s = server();
     try {
       const ws = await cli(['workspace:create', '--slug', 'cli-ws', '--name', 'CLI workspace'], env);
       expect(ws).toMatchObject({ slug: 'cli-ws', name: 'CLI workspace' });
@@ -132,36 +146,23 @@ describe('the server on the embedded database (as `npm start` runs it)', () => {
       expect(ok.headers.get('x-ratelimit-limit')).toBe('7');
       expect(await tagNames(s, created.key)).toEqual([]); // its own workspace only
 
-      const listed = await cli(['key:list', '--workspace', 'cli-ws'], env);
+      const [listed, workspaces] = await Promise.all([
+        cli(['key:list', '--workspace', 'cli-ws'], env),
+        cli(['workspace:list'], env),
+      ]);
       expect(listed).toHaveLength(1);
       expect(JSON.stringify(listed)).not.toContain(created.key);
-      expect((await cli(['workspace:list'], env)).map((w: { slug: string }) => w.slug)).toEqual([
-        'default',
-        'cli-ws',
-      ]);
+      expect(workspaces.map((w: { slug: string }) => w.slug)).toEqual(['default', 'cli-ws']);
 
       const revoked = await cli(['key:revoke', '--id', String(created.id)], env);
       expect(revoked.revoked_at).not.toBeNull();
       await new Promise((r) => setTimeout(r, 600)); // the server's key cache TTL here is 300 ms
       expect((await fetch(s.url('/api/v1/tags'), auth(created.key))).status).toBe(401);
     } finally {
+      running = undefined;
       await s.stop();
     }
     expect(livePostmaster(join(dataDir, 'pg'))).toBeUndefined();
-  });
-
-  it('the CLI reports errors as JSON with a non-zero exit', async () => {
-    await expect(
-      cli(['key:create', '--workspace', 'missing', '--name', 'x', '--scopes', '*'], env),
-    ).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('No workspace with slug'),
-    });
-    await expect(
-      cli(['key:create', '--workspace', 'default', '--name', 'x', '--scopes', 'read:everything'], env),
-    ).rejects.toMatchObject({
-      stderr: expect.stringContaining('Unknown scope'),
-    });
   });
 });
 

@@ -37,13 +37,18 @@ describe('leads: list totals and index use', () => {
 
   it('uses the indexes for filters, sorts and search (EXPLAIN on a seeded table)', async () => {
     const w = await t.workspace('leads-explain');
-    await t.sql(
+    // The statement triggers on leads (counts, list versions, search fragments) would compute some three million
+    // search fragments for this seed and as many for its removal. The plans below are those of leads' own indexes:
+    // no assertion reads a trigger-kept table, so seed and removal both bypass the triggers (replica role, one
+    // transaction), which keeps those tables as they were (nothing of this workspace in them, before and after).
+    const withoutLeadTriggers = (statement: string) =>
+      t.sql(`BEGIN; SET LOCAL session_replication_role = replica; ${statement}; COMMIT`);
+    await withoutLeadTriggers(
       `INSERT INTO leads (workspace_id, first_name, last_name, email, phone, phone_digits, source, status, lead_score, starred, created_at)
-       SELECT $1, 'first' || i, 'last' || i, 'lead' || i || '@example.com', '+1 555 ' || i, '1555' || i,
+       SELECT ${Number(w.id)}, 'first' || i, 'last' || i, 'lead' || i || '@example.com', '+1 555 ' || i, '1555' || i,
               (ARRAY['website','facebook','zapier'])[1 + i % 3], (ARRAY['new','contacted','qualified','lost'])[1 + i % 4],
               i % 100, i % 50 = 0, now() - i * interval '1 minute'
          FROM generate_series(1, 30000) i`,
-      [w.id],
     );
     await t.sql('ANALYZE leads');
     const plan = async (qs: string) => {
@@ -66,6 +71,6 @@ describe('leads: list totals and index use', () => {
     expect(await plan('sort=lead_score')).toContain('IDX_leads_ws_score');
     expect(await plan('sort=updated_at')).toContain('IDX_leads_ws_updated');
     expect(await plan('sort=last_name')).toContain('IDX_leads_ws_last_name');
-    await t.sql('DELETE FROM leads WHERE workspace_id = $1', [w.id]);
+    await withoutLeadTriggers(`DELETE FROM leads WHERE workspace_id = ${Number(w.id)}`);
   });
 });

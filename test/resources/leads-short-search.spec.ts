@@ -44,28 +44,36 @@ describe('leads: totals of short search terms', () => {
       'x',
       'q',
     ];
-    const real = async (term: string) =>
+    // The plain counts of every term in one statement, and the API's totals concurrently: a check is two round
+    // trips' time rather than 54 (nothing writes while it runs).
+    const real = async () =>
       (
         await t.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM leads
-            WHERE workspace_id = $1
-              AND strpos(lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '')
-                  || ' ' || coalesce(phone, '') || ' ' || coalesce(phone_digits, '')), lower(btrim($2))) > 0`,
-          [w.id, term],
+          `SELECT (SELECT count(*)::int FROM leads
+                    WHERE workspace_id = $1
+                      AND strpos(lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '')
+                          || ' ' || coalesce(phone, '') || ' ' || coalesce(phone_digits, '')), lower(btrim(term))) > 0) AS n
+             FROM unnest($2::text[]) WITH ORDINALITY AS u(term, i)
+            ORDER BY i`,
+          [w.id, terms],
         )
-      )[0].n;
+      ).map((r) => r.n);
+    const totals = () =>
+      Promise.all(
+        terms.map((term) => t.get(`/api/v1/leads?per_page=3&search=${encodeURIComponent(term)}`, { key: k })),
+      );
     const check = async (when: string) => {
-      for (const term of terms) {
-        const res = await t.get(`/api/v1/leads?per_page=3&search=${encodeURIComponent(term)}`, { key: k });
-        const expected = await real(term);
+      const [expected, responses] = await Promise.all([real(), totals()]);
+      terms.forEach((term, i) => {
+        const res = responses[i];
         expect({ when, term, status: res.status, total: res.body.meta?.total }).toEqual({
           when,
           term,
           status: 200,
-          total: expected,
+          total: expected[i],
         });
-        expect(res.body.data.length).toBe(Math.min(3, expected));
-      }
+        expect(res.body.data.length).toBe(Math.min(3, expected[i]));
+      });
     };
     await check('empty');
     const lead = (i: number) => ({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { SharedPrism } from './prism-proxy';
 
 export interface TestState {
   adminUrl: string;
@@ -8,6 +9,8 @@ export interface TestState {
   embeddedDir?: string;
   /** LEADHUB_SECRET_KEY of the run's apps (testConfig), so none writes a key file. */
   secretKey: string;
+  /** LEADHUB_TEST_PRISM=1: one Prism per jest worker (index JEST_WORKER_ID - 1). */
+  prisms?: SharedPrism[];
 }
 
 /** Set by the global setup; jest workers inherit it. */

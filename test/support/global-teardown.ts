@@ -7,6 +7,12 @@ import { readState } from './db';
 
 export default async function globalTeardown(): Promise<void> {
   const state = readState();
+  for (const { pid } of state.prisms ?? [])
+    try {
+      process.kill(pid);
+    } catch {
+      // already gone
+    }
   const admin = new Client({ connectionString: state.adminUrl });
   await admin.connect();
   const { rows } = await admin.query<{ datname: string }>(

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createServer } from 'node:net';
 import { Client } from 'pg';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
@@ -58,6 +59,18 @@ export function testConfig(
   );
 }
 
+/** Whether an app of this test file listens behind the worker's shared Prism (apps of one file may overlap). */
+let sharedPrismTaken = false;
+
+/** No listener on the port (an app of an earlier file that was never closed would still hold it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
 export type TestAppOptions = NonNullable<Parameters<typeof TestApp.start>[0]>;
 
 /**
@@ -87,6 +100,7 @@ export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}
 /** The real app on its own database; every response is checked against the committed OpenAPI document. */
 export class TestApp {
   private prism?: PrismProxy;
+  private holdsSharedPrism = false;
 
   private constructor(
     readonly app: NestFastifyApplication,
@@ -135,14 +149,29 @@ export class TestApp {
     await app.getHttpAdapter().getInstance().ready();
     const t = new TestApp(app, db.url, db.drop);
     // LEADHUB_TEST_PRISM=1: every request goes through a Prism validating proxy as well.
-    if (process.env.LEADHUB_TEST_PRISM === '1' && opts.prism !== false)
-      t.prism = await PrismProxy.start(await t.port());
+    if (process.env.LEADHUB_TEST_PRISM === '1' && opts.prism !== false) t.prism = await t.startPrism();
     return t;
+  }
+
+  /**
+   * The worker's shared Prism (global setup) when this is the only app of the file that uses it, else a Prism of
+   * its own. The shared one proxies to a fixed port: this app listens there until it closes.
+   */
+  private async startPrism(): Promise<PrismProxy> {
+    const shared = readState().prisms?.[Number(process.env.JEST_WORKER_ID ?? 1) - 1];
+    if (shared && !sharedPrismTaken && (await portFree(shared.appPort))) {
+      sharedPrismTaken = true;
+      this.holdsSharedPrism = true;
+      await this.app.listen(shared.appPort, '127.0.0.1');
+      return PrismProxy.shared(shared.url);
+    }
+    return PrismProxy.start(await this.port());
   }
 
   async close(): Promise<void> {
     this.prism?.stop();
     await this.app.close();
+    if (this.holdsSharedPrism) sharedPrismTaken = false;
     await this.dropDatabase();
   }
 
