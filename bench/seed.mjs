@@ -498,7 +498,7 @@ export async function seed(url, n, log, options = {}) {
     await parallel(
       url,
       conns,
-      ['leads', 'lead_tags', 'tags', 'lead_counts'].map((t) => (db) => db.query(`VACUUM ANALYZE ${t}`)),
+      ['leads', 'lead_tags', 'tags', 'lead_counts', ...(fragments ? ['lead_search_fragments'] : [])].map((t) => (db) => db.query(`VACUUM ANALYZE ${t}`)),
     );
     await c.query('CHECKPOINT'); // flush the load's dirty pages now, not during the measurements
     const sampleId = Math.floor((Number(lo) + Number(hi)) / 2);

@@ -70,6 +70,27 @@ async function databaseSize(env, url = env.DATABASE_URL) {
   return Number(stdout.split(/\s/)[0]);
 }
 
+/** The ten largest tables with their live and dead rows: where a database that grew under the soak grew. */
+async function largestTables(url) {
+  if (!url) return undefined;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `SELECT relname AS t, pg_total_relation_size(relid) AS bytes, n_live_tup AS live, n_dead_tup AS dead,
+              autovacuum_count AS autovacuums
+         FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10`,
+    );
+    return [
+      '| table | MB (with indexes) | live rows | dead rows | autovacuums |',
+      '|---|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.t} | ${mb(Number(r.bytes))} | ${r.live} | ${r.dead} | ${r.autovacuums} |`),
+    ].join('\n');
+  } finally {
+    await c.end();
+  }
+}
+
 /** The load runs in a forked process, so its event loop does not share a core-bound loop with the sampling. */
 function startLoad(config) {
   const child = fork(fileURLToPath(import.meta.url), ['--load']);
@@ -222,6 +243,8 @@ async function main() {
       await sleep(200);
     }
     client.hook.close();
+    const tables = await largestTables(db.url ?? env.DATABASE_URL);
+    if (tables) log(`\nLargest tables at the end (what grew):\n${tables}`);
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const section =
       `## Soak: ${MINUTES} minute${MINUTES === 1 ? '' : 's'} on ${db.label}\n\n` +
