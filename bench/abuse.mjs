@@ -14,12 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RATES, Victim } from './abuse-victim.mjs';
 import { database, startServer, tenant } from './server.mjs';
+import { arg, runMain } from './cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const CLASSES = [
   'huge-key bodies',
   'automation storm',
@@ -176,10 +173,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench:abuse failed: ${err.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+runMain('bench:abuse', main);

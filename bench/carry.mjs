@@ -7,11 +7,8 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { seed } from './seed.mjs';
 import { seedableDatabase, startServer, timedRequest } from './server.mjs';
+import { arg, runMain } from './cli.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const N = Number(arg('leads', 1_000_000));
 const CHANGES = Number(arg('changes', 100));
 const ROUNDS = Number(arg('rounds', 10));
@@ -72,10 +69,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench/carry failed: ${err.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+runMain('bench/carry', main);

@@ -6,11 +6,8 @@
 // also prints the CPU time the drain cost (the servers' processes + their database's backends, from /proc), per
 // event: steadier than events/s on a busy machine. A measurement for the record, not a test.
 import { cpuMs, database, readiness, startServer, tenant, useBuild } from './server.mjs';
+import { arg, runMain } from './cli.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const LEADS = Number(arg('leads', 3000));
 const WORKERS = Number(arg('workers', 1));
 if (arg('build')) useBuild(arg('build'));
@@ -90,10 +87,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`engine-throughput failed: ${err.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+runMain('engine-throughput', main);

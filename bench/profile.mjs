@@ -12,12 +12,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seed } from './seed.mjs';
 import { seedableDatabase, startServer } from './server.mjs';
+import { arg, runMain } from './cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const N = Number(arg('leads', 100_000));
 const DURATION = Number(arg('duration', 15));
 const CONNECTIONS = Number(arg('connections', 32));
@@ -147,10 +144,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`bench:profile failed: ${err.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+runMain('bench:profile', main);

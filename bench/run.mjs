@@ -23,14 +23,10 @@ import pg from 'pg';
 import { startCounter } from './pg-counter.mjs';
 import { seed } from './seed.mjs';
 import { seedableDatabase } from './server.mjs';
+import { arg, flag } from './cli.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const flag = (name) => process.argv.includes(`--${name}`);
 const N = Number(arg('leads', 100_000));
 const DURATION = Number(arg('duration', 10));
 const CONNECTIONS = Number(arg('connections', 32));

@@ -16,12 +16,9 @@ import pg from 'pg';
 import { SoakClient } from './soak-client.mjs';
 import { seed } from './seed.mjs';
 import { database, readiness, seedableDatabase, startServer, tenant } from './server.mjs';
+import { arg } from './cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const MINUTES = Number(arg('minutes', 10));
 const CONNECTIONS = Number(arg('connections', 16));
 /** Leads seeded in bulk before the load (bench/seed.mjs), so a run reaches a large workspace within its minutes. */
