@@ -71,9 +71,12 @@ export class AutomationRunner {
   /** Loads the leads of the events that have automations to run into the batch (one statement). */
   async preload(batch: RunBatch, work: { event: ClaimedEvent; automations: Automation[] }[]): Promise<void> {
     const byWorkspace = new Map<number, number[]>();
-    for (const { event, automations } of work)
-      if (automations.length && event.lead_id !== null && !batch.leads.has(event.lead_id))
-        byWorkspace.set(event.workspace_id, [...(byWorkspace.get(event.workspace_id) ?? []), event.lead_id]);
+    for (const { event, automations } of work) {
+      if (!automations.length || event.lead_id === null || batch.leads.has(event.lead_id)) continue;
+      const ids = byWorkspace.get(event.workspace_id) ?? [];
+      if (!ids.length) byWorkspace.set(event.workspace_id, ids);
+      ids.push(event.lead_id);
+    }
     for (const [workspaceId, ids] of byWorkspace) {
       const found = await this.leads.findMany(workspaceId, ids);
       for (const id of ids) batch.leads.set(id, found.get(id));

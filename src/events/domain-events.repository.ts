@@ -35,12 +35,4 @@ export class DomainEventsRepository extends TxRepository {
       [ids, budgets],
     );
   }
-
-  /** Sets the chain budget the events carry (`payload.budget`). */
-  async setBudget(ids: string[], budget: number): Promise<void> {
-    await this.tx.query(
-      `UPDATE domain_events SET payload = payload || jsonb_build_object('budget', $2::int) WHERE id = ANY($1::bigint[])`,
-      [ids, budget],
-    );
-  }
 }

@@ -73,16 +73,7 @@ export class EventsService {
     return this.pending.get(this.txHost.tx)?.slice(mark) ?? [];
   }
 
-  /** Sets the chain budget carried by events recorded in this transaction (once it is known). */
-  async setBudget(events: RecordedEvent[], budget: number): Promise<void> {
-    if (!events.length) return;
-    await this.outbox.setBudget(
-      events.map((e) => e.id),
-      budget,
-    );
-  }
-
-  /** setBudget for several groups of recorded events at once (one statement). */
+  /** Sets the chain budget carried by events recorded in this transaction, per group of events (one statement). */
   async setBudgets(groups: { events: RecordedEvent[]; budget: number }[]): Promise<void> {
     const ids: string[] = [];
     const budgets: number[] = [];
