@@ -2,6 +2,7 @@ import './common/compile-cache';
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAdminCommands } from './cli/admin-commands';
+import { logToStderr } from './cli/cli-logger';
 import { registerDataCommands, registerDemoCommand } from './cli/data-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { registerUserCommands } from './cli/user-commands';
@@ -20,6 +21,7 @@ export function buildCli(): Command {
 }
 
 export function runCli(argv: string[] = process.argv): void {
+  logToStderr();
   buildCli()
     .parseAsync(argv)
     .then(() => process.exit(0))

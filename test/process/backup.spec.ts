@@ -182,6 +182,17 @@ describe('backup, restore, db:copy and demo data', () => {
       expect(restored.rows).toBe(backup.rows);
       expect(restored.tables).toEqual(backup.tables);
       expect(readFileSync(join(dataDir, 'secret.key'), 'utf8').trim()).toBe(secret);
+      // A command that logs a warning (here: no LEADHUB_SECRET_KEY beside DATABASE_URL) keeps it out of the JSON.
+      const demo = await cliRun(['demo', '--workspace', 'more', '--leads', '3', '--json'], {
+        DATABASE_URL: url2,
+        DATA_DIR: dataDir,
+      });
+      expect(demo.code).toBe(0);
+      expect(JSON.parse(demo.stdout)).toMatchObject({
+        workspace: 'more',
+        key: expect.stringMatching(/^lh_/),
+      });
+      expect(demo.stderr).toContain('LEADHUB_SECRET_KEY is not set');
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name}_r WITH (FORCE)`);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
