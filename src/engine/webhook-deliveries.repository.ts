@@ -13,6 +13,13 @@ export interface ClaimedDelivery extends OutboundDelivery {
 /** host[:port] of a delivery's URL, in SQL (so candidates can be limited per destination). */
 const DESTINATION = `lower(substring(d.url from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)'))`;
 
+/** One attempt more, and no other worker takes it until the lease ($2 ms) runs out. */
+const LEASE = `attempts = d.attempts + 1,
+  next_attempt_at = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()`;
+
+const CLAIMED = `d.id, d.automation_run_id, d.kind, d.integration_id, d.url, d.secret, d.event_type, d.payload,
+  d.attempts, d.workspace_id, ${DESTINATION} AS destination`;
+
 /** How an attempt ended, as `webhook_deliveries` records it. */
 export type AttemptOutcome =
   | { status: 'delivered'; statusCode: number }
@@ -45,24 +52,20 @@ export class WebhookDeliveriesRepository extends TxRepository {
   }
 
   /**
-   * The oldest due deliveries, at most `perDestination` per destination and `perWorkspace` per workspace (so
-   * one destination's backlog does not crowd the others out of the list), `limit` in all.
+   * The oldest due deliveries, leaving out destinations and workspaces whose slots are all taken (so their backlog
+   * does not crowd the others out of the list), `limit` in all. Bounded by IDX_webhook_deliveries_due.
    */
   dueCandidates(
-    perDestination: number,
-    perWorkspace: number,
+    fullDestinations: string[],
+    fullWorkspaces: number[],
     limit: number,
   ): Promise<{ id: string; workspace_id: number; destination: string }[]> {
     return this.tx.query(
-      `SELECT id, workspace_id, destination FROM (
-         SELECT d.id, d.workspace_id, ${DESTINATION} AS destination, d.next_attempt_at,
-                row_number() OVER (PARTITION BY ${DESTINATION} ORDER BY d.next_attempt_at, d.id) AS nd,
-                row_number() OVER (PARTITION BY d.workspace_id ORDER BY d.next_attempt_at, d.id) AS nw
-           FROM webhook_deliveries d
-          WHERE d.status = 'pending' AND d.next_attempt_at <= now()) c
-        WHERE nd <= $1 AND nw <= $2
-        ORDER BY next_attempt_at, id LIMIT $3`,
-      [perDestination, perWorkspace, limit],
+      `SELECT d.id, d.workspace_id, ${DESTINATION} AS destination FROM webhook_deliveries d
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+          AND NOT (${DESTINATION} = ANY($1::text[])) AND NOT (d.workspace_id = ANY($2::int[]))
+        ORDER BY d.next_attempt_at, d.id LIMIT $3`,
+      [fullDestinations, fullWorkspaces, limit],
     );
   }
 
@@ -72,16 +75,35 @@ export class WebhookDeliveriesRepository extends TxRepository {
    */
   async lease(ids: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
     const [claimed]: [ClaimedDelivery[], number] = await this.tx.query(
-      `UPDATE webhook_deliveries d
-          SET attempts = d.attempts + 1,
-              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
-              updated_at = now()
+      `UPDATE webhook_deliveries d SET ${LEASE}
         WHERE d.id = ANY($1::uuid[]) AND d.status = 'pending' AND d.next_attempt_at <= now()
-      RETURNING d.id, d.automation_run_id, d.kind, d.integration_id, d.url, d.secret, d.event_type,
-                d.payload, d.attempts, d.workspace_id, ${DESTINATION} AS destination`,
+      RETURNING ${CLAIMED}`,
       [ids, leaseMs],
     );
     return claimed;
+  }
+
+  /**
+   * Leases the oldest due delivery of a workspace to a destination (a slot going on with its lane), skipping one
+   * another worker is leasing right now; undefined when none is due. Bounded by IDX_webhook_deliveries_lane.
+   */
+  async leaseNext(
+    workspaceId: number,
+    destination: string,
+    leaseMs: number,
+  ): Promise<ClaimedDelivery | undefined> {
+    const [claimed]: [ClaimedDelivery[], number] = await this.tx.query(
+      `UPDATE webhook_deliveries d SET ${LEASE}
+        WHERE d.id = (
+          SELECT d.id FROM webhook_deliveries d
+           WHERE d.status = 'pending' AND d.workspace_id = $1 AND ${DESTINATION} = $3
+             AND d.next_attempt_at <= now()
+           ORDER BY d.next_attempt_at, d.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          AND d.status = 'pending' AND d.next_attempt_at <= now()
+      RETURNING ${CLAIMED}`,
+      [workspaceId, leaseMs, destination],
+    );
+    return claimed[0];
   }
 
   /** Milliseconds until the next pending delivery is due (0 when one is; null when none is pending). */

@@ -12,6 +12,9 @@ import {
 } from './webhook-deliveries.repository';
 import { DeliveryFailure } from './webhook-sender';
 
+/** Deliveries a slot sends one after another before it goes back to the oldest due ones. */
+const LANE_RUN = 16;
+
 const KIND_NAMES = { webhook: 'Webhook', subscription: 'Webhook', email: 'E-mail', slack: 'Slack message' };
 
 /**
@@ -20,8 +23,9 @@ const KIND_NAMES = { webhook: 'Webhook', subscription: 'Webhook', email: 'E-mail
  * they are sent) and a worker that dies mid-send leaves them to be sent again once the lease ran out (at least
  * once: receivers dedupe on X-LeadHub-Delivery).
  *
- * Deliveries are sent concurrently and independently: each one settles on its own, and a free slot is filled at
- * once. In flight at a time in this instance: at most LEADHUB_WEBHOOK_CONCURRENCY in all, and at most
+ * Deliveries are sent concurrently and independently: each one settles on its own. A slot, once given the oldest
+ * due delivery, goes on with its workspace's next ones to the same destination (see start), and a free slot is
+ * filled at once. In flight at a time in this instance: at most LEADHUB_WEBHOOK_CONCURRENCY in all, and at most
  * LEADHUB_WEBHOOK_HOST_CONCURRENCY per destination (host and port) and LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY
  * per workspace. A receiver that never answers holds only its own destination's slots (until the timeout),
  * so other receivers, and other workspaces, are not kept waiting behind it.
@@ -34,7 +38,8 @@ export class WebhookDeliveries {
   private readonly perWorkspace = new Map<number, number>();
   /** Due deliveries were left waiting by the last tick because their destination or workspace was busy. */
   private blocked = false;
-  /** Called when a delivery settled (a slot is free). */
+  private stopping = false;
+  /** Called when a slot is free. */
   onSettled?: () => void;
 
   constructor(
@@ -53,12 +58,16 @@ export class WebhookDeliveries {
   /** Starts sending due deliveries as far as the limits allow (without waiting for them); returns how many. */
   async tick(): Promise<number> {
     const free = this.config.deliveryConcurrency - this.inFlight.size;
-    if (free <= 0) return 0;
+    if (free <= 0 || this.stopping) return 0;
     const hostLimit = this.config.deliveryHostConcurrency;
     const workspaceLimit = this.config.deliveryWorkspaceConcurrency;
-    // Candidates: the oldest due ones, but no more per destination and per workspace than could be sent, so one
-    // destination's backlog does not crowd the others out of the list.
-    const candidates = await this.queue.dueCandidates(hostLimit, workspaceLimit, free * 4);
+    const full = <K>(map: Map<K, number>, limit: number) =>
+      [...map].filter(([, n]) => n >= limit).map(([key]) => key);
+    const candidates = await this.queue.dueCandidates(
+      full(this.perDestination, hostLimit),
+      full(this.perWorkspace, workspaceLimit),
+      free * 4,
+    );
     const chosen: string[] = [];
     const dest = new Map(this.perDestination);
     const ws = new Map(this.perWorkspace);
@@ -84,8 +93,9 @@ export class WebhookDeliveries {
     return Math.min(pollMs, ms ?? Infinity);
   }
 
-  /** Waits for the deliveries in flight to settle (at most `ms`), for a clean shutdown. */
+  /** Waits for the deliveries in flight to settle (at most `ms`), for a clean shutdown; starts no more. */
   async drain(ms: number): Promise<void> {
+    this.stopping = true;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.inFlight]),
@@ -94,22 +104,35 @@ export class WebhookDeliveries {
     clearTimeout(timer);
   }
 
-  private start(d: ClaimedDelivery): void {
+  /**
+   * A slot: sends `first`, then goes on with the next due delivery of the same workspace and destination (one
+   * statement, no scan of the whole queue) until there is none, LANE_RUN were sent, or the worker stops. Giving
+   * the slot back after LANE_RUN lets the oldest due deliveries elsewhere have it.
+   */
+  private start(first: ClaimedDelivery): void {
     const count = <K>(map: Map<K, number>, key: K, by: number) => {
       const n = (map.get(key) ?? 0) + by;
       if (n > 0) map.set(key, n);
       else map.delete(key);
     };
-    count(this.perDestination, d.destination, +1);
-    count(this.perWorkspace, d.workspace_id, +1);
-    const sending: Promise<void> = this.attempt(d)
-      .catch((err: Error) => this.logger.error(`delivery ${d.id}: ${err.message}`))
-      .finally(() => {
-        count(this.perDestination, d.destination, -1);
-        count(this.perWorkspace, d.workspace_id, -1);
-        this.inFlight.delete(sending);
-        this.onSettled?.();
-      });
+    count(this.perDestination, first.destination, +1);
+    count(this.perWorkspace, first.workspace_id, +1);
+    const lane = async () => {
+      let d: ClaimedDelivery | undefined = first;
+      for (let sent = 1; d; sent++) {
+        await this.attempt(d).catch((err: Error) => this.logger.error(`delivery ${d!.id}: ${err.message}`));
+        if (this.stopping || sent >= LANE_RUN) return;
+        d = await this.queue
+          .leaseNext(first.workspace_id, first.destination, this.config.leaseMs)
+          .catch((err: Error) => void this.logger.error(`leasing a delivery: ${err.message}`));
+      }
+    };
+    const sending: Promise<void> = lane().finally(() => {
+      count(this.perDestination, first.destination, -1);
+      count(this.perWorkspace, first.workspace_id, -1);
+      this.inFlight.delete(sending);
+      this.onSettled?.();
+    });
     this.inFlight.add(sending);
   }
 

@@ -14,6 +14,7 @@ export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 @Index('IDX_webhook_deliveries_due', { synchronize: false })
 @Index('IDX_webhook_deliveries_integration', { synchronize: false })
 @Index('IDX_webhook_deliveries_failed', { synchronize: false })
+@Index('IDX_webhook_deliveries_lane', { synchronize: false })
 @Index('IDX_webhook_deliveries_run', ['automationRunId'])
 export class WebhookDelivery {
   @PrimaryColumn({ type: 'uuid' })

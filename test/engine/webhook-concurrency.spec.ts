@@ -142,3 +142,124 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
     }
   });
 });
+
+/** A receiver that holds each request until the test answers it. */
+class Gate {
+  private readonly waiting: ServerResponse[] = [];
+  answered = 0;
+  private readonly server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => this.waiting.push(res));
+  });
+
+  static async start(): Promise<Gate> {
+    const self = new Gate();
+    await new Promise<void>((r) => self.server.listen(0, '127.0.0.1', r));
+    return self;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  get held(): number {
+    return this.waiting.length;
+  }
+
+  answerOne(): void {
+    this.waiting.shift()!.end('ok');
+    this.answered++;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+describe('webhook deliveries: a slot going on with one destination gives way', () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+  let gate: Gate;
+  let fast: Receiver;
+
+  beforeAll(async () => {
+    const config = engineTestConfig();
+    // One slot in all: whatever holds it decides who waits.
+    t = await TestApp.start({ config: { ...config, worker: { ...config.worker!, webhookConcurrency: 1 } } });
+    gate = await Gate.start();
+    fast = await Receiver.start();
+  });
+  afterAll(async () => {
+    await gate.close();
+    await t.close();
+    await fast.close();
+  });
+
+  const pending = async (slug: string) =>
+    (
+      await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_deliveries d JOIN workspaces w ON w.id = d.workspace_id
+          WHERE w.slug = $1 AND d.status = 'pending'`,
+        [slug],
+      )
+    )[0].n;
+
+  it('a delivery queued behind a long run to another receiver waits for at most 16 of them', async () => {
+    const busy = api(t, await (await t.workspace('lane-busy')).key());
+    const other = api(t, await (await t.workspace('lane-other')).key());
+    await busy.automation({
+      trigger: { type: 'lead.created' },
+      actions: [{ type: 'send_webhook', url: gate.url('/held') }],
+    });
+    await other.automation({
+      trigger: { type: 'lead.created' },
+      actions: [{ type: 'send_webhook', url: fast.url('/waiting') }],
+    });
+    for (let i = 0; i < 5; i++) await busy.lead({ first_name: `Early ${i}` });
+    await waitFor(
+      async () => gate.held,
+      (n) => n === 1,
+      PATIENCE_MS,
+    );
+    await other.lead({ first_name: 'Waiting' });
+    await waitFor(
+      () => pending('lane-other'),
+      (n) => n === 1,
+      PATIENCE_MS,
+    );
+    // 35 more for the busy receiver, all queued after the other workspace's delivery.
+    for (let i = 0; i < 35; i++) await busy.lead({ first_name: `Late ${i}` });
+    await waitFor(
+      () => pending('lane-busy'),
+      (n) => n === 40,
+      PATIENCE_MS,
+    );
+
+    while (!fast.at('/waiting').length) {
+      await waitFor(
+        async () => gate.held + fast.at('/waiting').length,
+        (n) => n >= 1,
+        PATIENCE_MS,
+      );
+      if (!fast.at('/waiting').length) gate.answerOne();
+    }
+    // The slot went on with the busy receiver's next ones, then gave way to the older delivery elsewhere.
+    expect(gate.answered).toBeGreaterThanOrEqual(5);
+    expect(gate.answered).toBeLessThanOrEqual(16);
+    // Everything else still arrives.
+    while (gate.answered < 40) {
+      await waitFor(
+        async () => gate.held,
+        (n) => n >= 1,
+        PATIENCE_MS,
+      );
+      gate.answerOne();
+    }
+    await waitFor(
+      () => pending('lane-busy'),
+      (n) => n === 0,
+      PATIENCE_MS,
+    );
+  });
+});

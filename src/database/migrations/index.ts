@@ -18,6 +18,7 @@ import { OutboxUpkeep1764001900000 } from './1764001900000-OutboxUpkeep';
 import { LeadListTotals1764002000200 } from './1764002000200-LeadListTotals';
 import { LeadSearchFragments1764002100000 } from './1764002100000-LeadSearchFragments';
 import { LeadListChanges1764002200000 } from './1764002200000-LeadListChanges';
+import { WebhookDeliveryLanes1764002300000 } from './1764002300000-WebhookDeliveryLanes';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   LeadListTotals1764002000200,
   LeadSearchFragments1764002100000,
   LeadListChanges1764002200000,
+  WebhookDeliveryLanes1764002300000,
 ];
