@@ -8,13 +8,13 @@
 // from the victim's own address). Bounded in time (--seconds per class, then at most --grace for late webhooks and
 // 60 s for the worker to drain). --record writes the table into docs/reliability.md. Not part of npm test.
 import { fork } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RATES, Victim } from './abuse-victim.mjs';
 import { database, startServer, tenant } from './server.mjs';
-import { arg, runMain } from './cli.mjs';
+import { arg, runMain, recordSection } from './cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLASSES = [
@@ -157,11 +157,7 @@ async function main() {
       `${table(rows, base)}\n\n${verdict(rows, base)}\n`;
     log(`\n${section}`);
     if (process.argv.includes('--record')) {
-      const file = join(root, 'docs/reliability.md');
-      const doc = readFileSync(file, 'utf8');
-      const block = `<!-- bench:abuse -->\n${section}<!-- /bench:abuse -->`;
-      const re = /<!-- bench:abuse -->[\s\S]*?<!-- \/bench:abuse -->/;
-      writeFileSync(file, re.test(doc) ? doc.replace(re, block) : `${doc.trimEnd()}\n\n${block}\n`);
+      recordSection(join(root, 'docs/reliability.md'), 'abuse', section);
       log('recorded in docs/reliability.md');
     }
   } finally {

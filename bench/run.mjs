@@ -13,7 +13,7 @@
 // unset or with --embedded. Records one section per lead count and database in --out (docs/benchmarks.md);
 // --note "…" adds a line to it (e.g. "busy machine, tool check"), --no-record prints only. Not part of npm test.
 import { fork, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,7 +23,7 @@ import pg from 'pg';
 import { startCounter } from './pg-counter.mjs';
 import { seed } from './seed.mjs';
 import { seedableDatabase } from './server.mjs';
-import { arg, flag } from './cli.mjs';
+import { arg, flag, recordSection } from './cli.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -419,7 +419,6 @@ function writeReport({ s, hwm, latency, throughput, roundTrips, worker, db, load
   const by = Object.fromEntries(throughput.map((r) => [r.name, r]));
   const rt = Object.fromEntries(roundTrips.map((r) => [r.name, r]));
   const section = [
-    `<!-- bench:${key} -->`,
     `## ${N.toLocaleString('en-US')} leads, ${db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL server'}`,
     '',
     ...(NOTE ? [`**${NOTE}**`, ''] : []),
@@ -468,15 +467,11 @@ function writeReport({ s, hwm, latency, throughput, roundTrips, worker, db, load
     `Backlog each second: ${worker.samples.join(', ')}.`,
     '',
     `Server peak RSS over the whole run (VmHWM): **${hwm} MB**.`,
-    `<!-- /bench:${key} -->`,
   ].join('\n');
   const header =
     '# Benchmarks\n\nProduced by `npm run bench` (`bench/run.mjs`; `-- --leads 1000000` for a million). Each section is ' +
     'replaced when the benchmark runs again with the same lead count and database.\n';
-  let doc = existsSync(OUT) ? readFileSync(OUT, 'utf8') : header;
-  const re = new RegExp(`<!-- bench:${key} -->[\\s\\S]*?<!-- /bench:${key} -->`);
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(OUT, doc);
+  recordSection(OUT, key, section, header);
   log(`wrote ${OUT}`);
 }
 
