@@ -45,6 +45,10 @@ export class AppConfig {
     /** Test-only: how often the worker prunes (default 5 min) and how many rows one statement deletes. */
     pruneIntervalMs?: number;
     pruneBatch?: number;
+    /** LEADHUB_VACUUM: vacuum the service's tables when PostgreSQL's autovacuum is off (auto), always, or never. */
+    vacuum?: 'auto' | 'always' | 'off';
+    /** Test-only: how often the vacuum upkeep looks for tables due (default 30 s). */
+    vacuumIntervalMs?: number;
   };
   metricsToken?: string;
   shutdownTimeoutMs!: number;
@@ -119,6 +123,7 @@ export function loadConfig(
       webhookHostConcurrency: parsed.LEADHUB_WEBHOOK_HOST_CONCURRENCY,
       webhookWorkspaceConcurrency: parsed.LEADHUB_WEBHOOK_WORKSPACE_CONCURRENCY,
       eventRetentionHours: parsed.LEADHUB_EVENT_RETENTION_HOURS,
+      vacuum: parsed.LEADHUB_VACUUM,
     },
     metricsToken: parsed.METRICS_TOKEN,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,

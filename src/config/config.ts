@@ -209,6 +209,11 @@ export class Environment {
   @Min(1)
   LEADHUB_EVENT_RETENTION_HOURS = 168;
 
+  /** Vacuum the service's tables where PostgreSQL's autovacuum is off (src/engine/vacuum-upkeep.ts). */
+  @IsOptional()
+  @IsIn(['auto', 'always', 'off'], { message: 'LEADHUB_VACUUM must be auto, always or off' })
+  LEADHUB_VACUUM: 'auto' | 'always' | 'off' = 'auto';
+
   /** Webhook deliveries in flight per instance, per destination and per workspace (src/engine). */
   @IsOptional()
   @toInt()

@@ -45,6 +45,9 @@ export interface EngineConfig {
   retentionHours: number;
   pruneIntervalMs: number;
   pruneBatch: number;
+  /** LEADHUB_VACUUM (src/engine/vacuum-upkeep.ts), and how often it looks for tables due. */
+  vacuum: 'auto' | 'always' | 'off';
+  vacuumIntervalMs: number;
 }
 
 /**
@@ -75,6 +78,8 @@ export function engineConfig(config: Pick<AppConfig, 'worker' | 'allowPrivateUrl
     retentionHours: config.worker.eventRetentionHours ?? 168,
     pruneIntervalMs: config.worker.pruneIntervalMs ?? 5 * 60_000,
     pruneBatch: config.worker.pruneBatch ?? 5_000,
+    vacuum: config.worker.vacuum ?? 'auto',
+    vacuumIntervalMs: config.worker.vacuumIntervalMs ?? 30_000,
   };
 }
 

@@ -13,6 +13,8 @@ import { engineConfig } from './engine-config';
 import { EngineWorker } from './engine-worker';
 import { OutboundSenders } from './outbound-senders';
 import { OutboxPruner } from './outbox-pruner';
+import { VacuumUpkeep } from './vacuum-upkeep';
+import { TableVacuum } from '../database/table-vacuum';
 import { RunLogService } from './run-log.service';
 import { SubscriptionDeliveries } from './subscriptions';
 import { ClaimedEventsRepository } from './claimed-events.repository';
@@ -40,6 +42,8 @@ import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
     AutomationRunsRepository,
     WebhookDeliveriesRepository,
     OutboxPruner,
+    VacuumUpkeep,
+    TableVacuum,
     UnwatchedEventsRepository,
   ],
 })

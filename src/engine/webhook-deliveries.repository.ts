@@ -10,8 +10,11 @@ export interface ClaimedDelivery extends OutboundDelivery {
   destination: string;
 }
 
-/** host[:port] of a delivery's URL, in SQL (so candidates can be limited per destination). */
-const DESTINATION = `lower(substring(d.url from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)'))`;
+/**
+ * host[:port] of a delivery's URL, in SQL (so candidates can be limited per destination); '' for a URL it cannot
+ * read, so that one is still sent. The expression of IDX_webhook_deliveries_lane (migration WebhookDeliveryLanes).
+ */
+const DESTINATION = `coalesce(lower(substring(d.url from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)')), '')`;
 
 /** One attempt more, and no other worker takes it until the lease ($2 ms) runs out. */
 const LEASE = `attempts = d.attempts + 1,

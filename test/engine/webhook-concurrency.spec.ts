@@ -205,6 +205,26 @@ describe('webhook deliveries: a slot going on with one destination gives way', (
       )
     )[0].n;
 
+  it('a delivery whose URL names no host is still attempted, and retried like any other', async () => {
+    const ws = await t.workspace('lane-odd');
+    const [{ id }] = await t.sql<{ id: string }>(
+      `INSERT INTO webhook_deliveries (id, workspace_id, kind, url, event_type, payload)
+       SELECT gen_random_uuid(), w.id, 'webhook', 'http:no-host', 'lead.created', '{}'::jsonb
+         FROM workspaces w WHERE w.slug = $1 RETURNING id`,
+      [ws.slug],
+    );
+    const [row] = await waitFor(
+      () =>
+        t.sql<{ status: string; attempts: number }>(
+          'SELECT status, attempts FROM webhook_deliveries WHERE id = $1',
+          [id],
+        ),
+      (rows) => rows[0]?.attempts >= 2,
+      PATIENCE_MS,
+    );
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+  });
+
   it('a delivery queued behind a long run to another receiver waits for at most 16 of them', async () => {
     const busy = api(t, await (await t.workspace('lane-busy')).key());
     const other = api(t, await (await t.workspace('lane-other')).key());

@@ -16,6 +16,8 @@ export const ADVISORY_LOCK = {
   defaultPipeline: 7142101,
   /** Class, per workspace: one upkeep of its lead change log at a time (SQL only: migration LeadListChanges). */
   leadChangesUpkeep: 7142201,
+  /** One instance vacuums the service's tables at a time, where PostgreSQL's autovacuum is off (vacuum-upkeep.ts). */
+  vacuumUpkeep: 7142202,
 } as const;
 
 /**

@@ -11,7 +11,8 @@ export class WebhookDeliveryLanes1764002300000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(
       `CREATE INDEX "IDX_webhook_deliveries_lane" ON "webhook_deliveries"
-         ("workspace_id", lower(substring("url" from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)')), "next_attempt_at", "id")
+         ("workspace_id", coalesce(lower(substring("url" from '^[^:]+://(?:[^@/?#]*@)?([^/?#]*)')), ''),
+          "next_attempt_at", "id")
          WHERE "status" = 'pending'`,
     );
   }
