@@ -75,13 +75,16 @@ async function largestTables(url) {
   try {
     const { rows } = await c.query(
       `SELECT relname AS t, pg_total_relation_size(relid) AS bytes, n_live_tup AS live, n_dead_tup AS dead,
-              autovacuum_count AS autovacuums
+              autovacuum_count AS autovacuums, vacuum_count AS vacuums
          FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10`,
     );
     return [
-      '| table | MB (with indexes) | live rows | dead rows | autovacuums |',
-      '|---|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.t} | ${mb(Number(r.bytes))} | ${r.live} | ${r.dead} | ${r.autovacuums} |`),
+      // "vacuums": LeadHub's own (LEADHUB_VACUUM, where the server's autovacuum is off).
+      '| table | MB (with indexes) | live rows | dead rows | autovacuums | vacuums |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) => `| ${r.t} | ${mb(Number(r.bytes))} | ${r.live} | ${r.dead} | ${r.autovacuums} | ${r.vacuums} |`,
+      ),
     ].join('\n');
   } finally {
     await c.end();
