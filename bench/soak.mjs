@@ -1,4 +1,4 @@
-// npm run bench:soak [-- --minutes 10 --connections 16 --record]
+// npm run bench:soak [-- --minutes 10 --connections 16 --record --node-args "--trace-gc"]
 // Hours of mixed traffic, compressed: a realistic mix (lists, filtered lists, searches including the 1–3 character
 // terms search-as-you-type sends, creates with two tags, inbound with duplicates, tag routes, updates that trigger
 // an automation, webhook deliveries to a local receiver) from --connections closed-loop clients for --minutes.
@@ -167,7 +167,8 @@ async function main() {
       slug = 'bench';
       log(`seeded ${SEED} leads in ${s.seconds.total.toFixed(0)} s`);
     }
-    server = await startServer(env);
+    // e.g. --node-args "--trace-gc": the server's log then shows each collection against the soak's timeline.
+    server = await startServer(env, arg('node-args', '').split(' ').filter(Boolean));
     log(`LeadHub soak on ${db.label}: ${MINUTES} min, ${CONNECTIONS} connections; server log: ${server.out}`);
     key ??= await tenant(env, slug);
     // --sql: statements run on the bench database before the load (A/B experiments, e.g. a trigger disabled).
