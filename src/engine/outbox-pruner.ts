@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { OutboxRetentionRepository } from '../events/outbox-retention.repository';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
-import { WorkLoop } from './work-loop';
+import { BackgroundLoop } from './background-loop';
 
 /** Pause between two full batches: pruning a large backlog leaves room for the traffic it shares cores with. */
 const PAUSE_MS = 200;
@@ -20,9 +14,7 @@ const PAUSE_MS = 200;
  * a batch came back full. Several instances may prune at once: they skip each other's rows.
  */
 @Injectable()
-export class OutboxPruner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('OutboxPruner');
-  private readonly loop: WorkLoop;
+export class OutboxPruner extends BackgroundLoop {
   /** The last batch was full: more are due after a pause. */
   private full = false;
 
@@ -30,16 +22,19 @@ export class OutboxPruner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbox: OutboxRetentionRepository,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {
-    const wait = async () => (this.full ? PAUSE_MS : this.config.pruneIntervalMs);
-    this.loop = new WorkLoop('prune', () => this.pruneBatch(), wait, this.logger);
+    super('prune', 'OutboxPruner');
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.enabled) this.loop.start();
+  protected enabled(): boolean {
+    return this.config.enabled;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
+  protected pause(): number {
+    return this.full ? PAUSE_MS : this.config.pruneIntervalMs;
+  }
+
+  protected round(): Promise<boolean> {
+    return this.pruneBatch();
   }
 
   /** One statement; the loop comes back after a short pause when it was full, else after the interval. */

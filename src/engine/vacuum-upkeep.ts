@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TableVacuum } from '../database/table-vacuum';
 import { ENGINE_CONFIG } from './engine.tokens';
 import type { EngineConfig } from './engine-config';
-import { WorkLoop } from './work-loop';
+import { BackgroundLoop } from './background-loop';
 
 /**
  * Stands in for autovacuum on a PostgreSQL server that runs without it (`autovacuum = off`): the service's tables
@@ -18,33 +12,26 @@ import { WorkLoop } from './work-loop';
  * vacuumIntervalMs, one instance at a time (src/database/table-vacuum.ts).
  */
 @Injectable()
-export class VacuumUpkeep implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('VacuumUpkeep');
-  private readonly loop: WorkLoop;
+export class VacuumUpkeep extends BackgroundLoop {
   private announced = false;
 
   constructor(
     private readonly tables: TableVacuum,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {
-    this.loop = new WorkLoop(
-      'vacuum',
-      () => this.round(),
-      async () => this.config.vacuumIntervalMs,
-      this.logger,
-    );
+    super('vacuum', 'VacuumUpkeep');
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.enabled && this.config.vacuum !== 'off') this.loop.start();
+  protected enabled(): boolean {
+    return this.config.enabled && this.config.vacuum !== 'off';
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
+  protected pause(): number {
+    return this.config.vacuumIntervalMs;
   }
 
   /** One round; returns false: the loop waits for the next interval. */
-  private async round(): Promise<boolean> {
+  protected async round(): Promise<boolean> {
     if (this.config.vacuum === 'off') return false;
     const done = await this.tables.round(this.config.vacuum);
     if (done.skipped !== 'autovacuum' && this.config.vacuum === 'auto' && !this.announced) {

@@ -1,10 +1,10 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { TypeOrmTransactions } from '../../database/transactions';
 import { type EngineConfig, engineConfig, retryDelayMs } from '../../engine/engine-config';
 import { DeliveryFailure, requestTrusted } from '../../engine/http-post';
-import { WorkLoop } from '../../engine/work-loop';
+import { BackgroundLoop } from '../../engine/background-loop';
 import { IntegrationsRepository } from '../integrations.repository';
 import { IntegrationsService } from '../integrations.service';
 import { FACEBOOK_FIELDS, mapAnswers } from './lead-mapping';
@@ -22,10 +22,8 @@ const TRANSIENT_GRAPH_CODES = [1, 2, 4, 17, 32, 341, 613];
  * unknown lead) marks the receipt failed, to be retried by hand (`POST /deliveries/{id}/retry`) once fixed.
  */
 @Injectable()
-export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('FacebookLeads');
+export class FacebookLeadsWorker extends BackgroundLoop {
   private readonly config: EngineConfig;
-  private readonly loop: WorkLoop;
 
   constructor(
     private readonly txHost: TransactionHost<TypeOrmTransactions>,
@@ -35,26 +33,25 @@ export class FacebookLeadsWorker implements OnApplicationBootstrap, OnModuleDest
     private readonly integrations: IntegrationsService,
     private readonly appConfig: AppConfig,
   ) {
+    super('facebook-leads', 'FacebookLeads');
     this.config = engineConfig(appConfig);
-    this.loop = new WorkLoop(
-      'facebook-leads',
-      () => this.tick(),
-      async () => this.config.pollMs,
-      this.logger,
-    );
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.enabled) this.loop.start();
+  protected enabled(): boolean {
+    return this.config.enabled;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
+  protected pause(): number {
+    return this.config.pollMs;
+  }
+
+  protected round(): Promise<boolean> {
+    return this.tick();
   }
 
   /** Called when jobs were queued in this instance, so they are fetched at once. */
   wake(): void {
-    this.loop.wake();
+    this.wakeLoop();
   }
 
   async tick(): Promise<boolean> {
