@@ -3,27 +3,36 @@ import type { AddressInfo } from 'node:net';
 import { TestApp } from '../support/test-app';
 import { api, engineTestConfig, Receiver, waitFor } from './engine-support';
 
-/** A receiver that reads each request and never answers (until closed). */
-class BlackHole {
+/** A receiver that reads each request and holds it: it never answers unless the test answers one (or closes it). */
+class HoldingReceiver {
   readonly open = new Set<ServerResponse>();
   received = 0;
+  answered = 0;
   maxOpen = 0;
   private readonly server: Server = createServer((req, res) => {
     this.received++;
     this.open.add(res);
     this.maxOpen = Math.max(this.maxOpen, this.open.size);
-    res.on('close', () => this.open.delete(res)); // the connection went away: the sender gave up
+    res.on('close', () => this.open.delete(res)); // answered, or the sender gave up
     req.resume();
   });
 
-  static async start(): Promise<BlackHole> {
-    const self = new BlackHole();
+  static async start(): Promise<HoldingReceiver> {
+    const self = new HoldingReceiver();
     await new Promise<void>((r) => self.server.listen(0, '127.0.0.1', r));
     return self;
   }
 
   url(path: string): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  /** Answers the oldest request held (200). */
+  answerOne(): void {
+    const [res] = this.open;
+    this.open.delete(res);
+    res.end('ok');
+    this.answered++;
   }
 
   close(): Promise<void> {
@@ -37,7 +46,7 @@ const PATIENCE_MS = 40_000;
 describe('webhook deliveries: a receiver that never answers only slows itself', () => {
   jest.setTimeout(90_000);
   let t: TestApp;
-  let hole: BlackHole;
+  let hole: HoldingReceiver;
   let fast: Receiver;
 
   beforeAll(async () => {
@@ -46,7 +55,7 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
     t = await TestApp.start({
       config: { ...config, worker: { ...config.worker!, webhookTimeoutMs: 120_000 } },
     });
-    hole = await BlackHole.start();
+    hole = await HoldingReceiver.start();
     fast = await Receiver.start();
   });
   afterAll(async () => {
@@ -101,7 +110,7 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
   });
 
   it('a workspace stalling many destinations holds at most its own share of the slots', async () => {
-    const holes = await Promise.all(Array.from({ length: 12 }, () => BlackHole.start()));
+    const holes = await Promise.all(Array.from({ length: 12 }, () => HoldingReceiver.start()));
     try {
       const attacker = api(t, await (await t.workspace('stalling-wide')).key());
       const victim = api(t, await (await t.workspace('prompt-wide')).key());
@@ -143,51 +152,17 @@ describe('webhook deliveries: a receiver that never answers only slows itself', 
   });
 });
 
-/** A receiver that holds each request until the test answers it. */
-class Gate {
-  private readonly waiting: ServerResponse[] = [];
-  answered = 0;
-  private readonly server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => this.waiting.push(res));
-  });
-
-  static async start(): Promise<Gate> {
-    const self = new Gate();
-    await new Promise<void>((r) => self.server.listen(0, '127.0.0.1', r));
-    return self;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  get held(): number {
-    return this.waiting.length;
-  }
-
-  answerOne(): void {
-    this.waiting.shift()!.end('ok');
-    this.answered++;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
-
 describe('webhook deliveries: a slot going on with one destination gives way', () => {
   jest.setTimeout(90_000);
   let t: TestApp;
-  let gate: Gate;
+  let gate: HoldingReceiver;
   let fast: Receiver;
 
   beforeAll(async () => {
     const config = engineTestConfig();
     // One slot in all: whatever holds it decides who waits.
     t = await TestApp.start({ config: { ...config, worker: { ...config.worker!, webhookConcurrency: 1 } } });
-    gate = await Gate.start();
+    gate = await HoldingReceiver.start();
     fast = await Receiver.start();
   });
   afterAll(async () => {
@@ -238,7 +213,7 @@ describe('webhook deliveries: a slot going on with one destination gives way', (
     });
     for (let i = 0; i < 5; i++) await busy.lead({ first_name: `Early ${i}` });
     await waitFor(
-      async () => gate.held,
+      async () => gate.open.size,
       (n) => n === 1,
       PATIENCE_MS,
     );
@@ -258,7 +233,7 @@ describe('webhook deliveries: a slot going on with one destination gives way', (
 
     while (!fast.at('/waiting').length) {
       await waitFor(
-        async () => gate.held + fast.at('/waiting').length,
+        async () => gate.open.size + fast.at('/waiting').length,
         (n) => n >= 1,
         PATIENCE_MS,
       );
@@ -270,7 +245,7 @@ describe('webhook deliveries: a slot going on with one destination gives way', (
     // Everything else still arrives.
     while (gate.answered < 40) {
       await waitFor(
-        async () => gate.held,
+        async () => gate.open.size,
         (n) => n >= 1,
         PATIENCE_MS,
       );
