@@ -11,16 +11,16 @@ const TABLES_PER_ROUND = 4;
  * own rule and settings (threshold + scale factor × rows), most dead rows first.
  */
 const DUE_TABLES = `
-  SELECT s.relname AS name,
-         s.n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8
-           + current_setting('autovacuum_vacuum_scale_factor')::float8 * greatest(c.reltuples, 0) AS vacuum
-    FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-   WHERE s.schemaname = current_schema()
-     AND (s.n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8
-            + current_setting('autovacuum_vacuum_scale_factor')::float8 * greatest(c.reltuples, 0)
-       OR s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
-            + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0))
-   ORDER BY s.n_dead_tup DESC
+  SELECT name, needs_vacuum AS vacuum FROM (
+    SELECT s.relname AS name, s.n_dead_tup AS dead,
+           s.n_dead_tup > current_setting('autovacuum_vacuum_threshold')::float8
+             + current_setting('autovacuum_vacuum_scale_factor')::float8 * greatest(c.reltuples, 0) AS needs_vacuum,
+           s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
+             + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0) AS needs_analyze
+      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+     WHERE s.schemaname = current_schema()) t
+   WHERE needs_vacuum OR needs_analyze
+   ORDER BY dead DESC
    LIMIT ${TABLES_PER_ROUND}`;
 
 export type VacuumMode = 'auto' | 'always';
@@ -35,16 +35,17 @@ export class TableVacuum {
    * autovacuum is on. Returns what it did, or why it did nothing (autovacuum on, another instance at it).
    */
   async round(mode: VacuumMode): Promise<{ skipped?: 'autovacuum' | 'busy'; tables: string[] }> {
+    if (mode === 'auto') {
+      // Read on the pool: most rounds end here, and they need no connection of their own.
+      const [{ on }]: { on: boolean }[] = await this.db.query(
+        `SELECT current_setting('autovacuum') = 'on' AS on`,
+      );
+      if (on) return { skipped: 'autovacuum', tables: [] };
+    }
     // A connection of its own, closed after the round: its lock and settings end with it, whatever failed.
     const client = new DatabaseClient({ connectionString: (this.db.options as { url: string }).url });
     await client.connect();
     try {
-      if (mode === 'auto') {
-        const { rows } = await client.query<{ on: boolean }>(
-          `SELECT current_setting('autovacuum') = 'on' AS on`,
-        );
-        if (rows[0].on) return { skipped: 'autovacuum', tables: [] };
-      }
       const lock = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [
         ADVISORY_LOCK.vacuumUpkeep,
       ]);
