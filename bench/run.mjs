@@ -12,7 +12,7 @@
 // PostgreSQL at DATABASE_URL (a fresh database, dropped after), or the embedded database when DATABASE_URL is
 // unset or with --embedded. Records one section per lead count and database in --out (docs/benchmarks.md);
 // --note "…" adds a line to it (e.g. "busy machine, tool check"), --no-record prints only. Not part of npm test.
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startCounter } from './pg-counter.mjs';
 import { seed } from './seed.mjs';
-import { seedableDatabase } from './server.mjs';
+import { seedableDatabase, startServer as startBenchServer } from './server.mjs';
 import { arg, flag, recordSection } from './cli.mjs';
 
 const require = createRequire(import.meta.url);
@@ -51,32 +51,8 @@ const freePort = () =>
     });
   });
 
-async function startServer(env) {
-  const port = await freePort();
-  const full = {
-    ...process.env,
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    LEADHUB_BOOTSTRAP_KEY: BOOTSTRAP_KEY,
-  };
-  for (const [k, v] of Object.entries(full)) if (v === undefined) delete full[k]; // unset, not ""
-  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
-    env: full,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) return { child, port };
-    } catch {
-      /* not up yet */
-    }
-    if (child.exitCode !== null) throw new Error('server exited during start');
-    await sleep(100);
-  }
-  throw new Error('server did not start');
-}
+/** The built server as `npm start` runs it (bench/server.mjs), with the bench's bootstrap key. */
+const startServer = (env) => startBenchServer({ ...env, LEADHUB_BOOTSTRAP_KEY: BOOTSTRAP_KEY });
 
 async function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -101,9 +101,19 @@ export async function seedableDatabase(embedded) {
 /** `env` without its undefined values: a variable set to undefined is unset, not "undefined". */
 const withoutUnset = (env) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 
-/** Starts the built server with `env` over the process environment (and `nodeArgs` to node); resolves once it answers. */
+/** The node flags of `npm start` (package.json), so a bench measures the server as users run it. */
+export const startNodeArgs = () =>
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    .scripts.start.split(/\s+/)
+    .filter((a) => a.startsWith('--'));
+
+/**
+ * Starts the built server with `env` over the process environment and `npm start`'s node flags (then `nodeArgs`,
+ * which win where they repeat one); resolves once it answers.
+ */
 export async function startServer(env, nodeArgs = []) {
   const main = join(root, 'dist/src/main.js');
+  nodeArgs = [...startNodeArgs(), ...nodeArgs];
   const port = await freePort();
   const out = join(tmpdir(), `leadhub-bench-server-${process.pid}-${port}.log`);
   const child = spawn('sh', ['-c', `exec "${process.execPath}" ${nodeArgs.map((a) => `"${a}"`).join(' ')} "${main}" > "${out}" 2>&1`], {

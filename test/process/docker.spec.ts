@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, PROJECT_ROOT, tempDataDir } from '../support/server-process';
+import { freePort, PROJECT_ROOT, START_NODE_ARGS, tempDataDir } from '../support/server-process';
 
 jest.setTimeout(120_000);
 
@@ -18,7 +18,9 @@ function imageEnv(): Record<string, string> {
 describe('Docker files (no Docker engine here: what can be checked without one)', () => {
   it("the image's start command, run with the image's environment, serves the API and stops cleanly", async () => {
     const cmd = JSON.parse(dockerfile.match(/^CMD (\[.+\])$/m)![1]) as string[];
-    expect(cmd).toEqual(['node', 'dist/src/main.js']);
+    // The image runs the server as `npm start` does, with its old-generation cap (README "Memory").
+    expect(START_NODE_ARGS).toContain('--max-old-space-size=1024');
+    expect(cmd).toEqual(['node', ...START_NODE_ARGS, 'dist/src/main.js']);
     const env = imageEnv();
     expect(env).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', DATA_DIR: '/data', PORT: '3000' });
     const port = await freePort();

@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,13 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const CLI = join(ROOT, 'bin', 'leadhub.js');
+
+/** The node flags `npm start` runs the server with (package.json's start script). */
+export const START_NODE_ARGS: string[] = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((a) => a.startsWith('--'));
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'leadhub-proc-'));
@@ -37,11 +44,15 @@ export class ServerProcess {
   /** `root`: another built checkout to run (its dist/ and bin/), started in that folder. */
   static async start(env: Record<string, string>, root?: string): Promise<ServerProcess> {
     const port = await freePort();
-    const proc = spawn(process.execPath, [root ? join(root, 'dist', 'src', 'main.js') : MAIN], {
-      cwd: root,
-      env: { ...cleanEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [...START_NODE_ARGS, root ? join(root, 'dist', 'src', 'main.js') : MAIN],
+      {
+        cwd: root,
+        env: { ...cleanEnv(), LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const server = new ServerProcess(proc, port);
     await server.waitFor(/listening on/, 60_000);
     return server;
