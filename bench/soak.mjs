@@ -16,6 +16,7 @@ import pg from 'pg';
 import { SoakClient } from './soak-client.mjs';
 import { seed } from './seed.mjs';
 import { database, readiness, seedableDatabase, startServer, tenant } from './server.mjs';
+import { largestTables, pagesPerRequest, pagesTouched } from './soak-tables.mjs';
 import { arg, recordSection } from './cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,30 +66,6 @@ async function databaseSize(env, url = env.DATABASE_URL) {
   }
   const { stdout } = await promisify(execFile)('du', ['-sb', env.DATA_DIR]);
   return Number(stdout.split(/\s/)[0]);
-}
-
-/** The ten largest tables with their live and dead rows: where a database that grew under the soak grew. */
-async function largestTables(url) {
-  if (!url) return undefined;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query(
-      `SELECT relname AS t, pg_total_relation_size(relid) AS bytes, n_live_tup AS live, n_dead_tup AS dead,
-              autovacuum_count AS autovacuums, vacuum_count AS vacuums
-         FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 10`,
-    );
-    return [
-      // "vacuums": LeadHub's own (LEADHUB_VACUUM, where the server's autovacuum is off).
-      '| table | MB (with indexes) | live rows | dead rows | autovacuums | vacuums |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...rows.map(
-        (r) => `| ${r.t} | ${mb(Number(r.bytes))} | ${r.live} | ${r.dead} | ${r.autovacuums} | ${r.vacuums} |`,
-      ),
-    ].join('\n');
-  } finally {
-    await c.end();
-  }
 }
 
 /** The load runs in a forked process, so its event loop does not share a core-bound loop with the sampling. */
@@ -186,13 +163,21 @@ async function main() {
     if (WARMUP > 0) {
       await sleep(WARMUP * 1000);
       const w = await load.sample();
-      log(`warm-up ${WARMUP} s (not counted): ${fmt(w.rps)} req/s  p50 ${fmt(w.p50)} ms  p99 ${fmt(w.p99)} ms`);
+      log(
+        `warm-up ${WARMUP} s (not counted): ${fmt(w.rps)} req/s  p50 ${fmt(w.p50)} ms  p99 ${fmt(w.p99)} ms`,
+      );
     }
     const rows = [];
     const started = Date.now();
-    const cpuAt = () => ({ server: processCpu(server.child.pid), load: processCpu(load.pid), busy: machineBusy() });
+    const cpuAt = () => ({
+      server: processCpu(server.child.pid),
+      load: processCpu(load.pid),
+      busy: machineBusy(),
+    });
     let cpu = cpuAt();
     let rssSamples = [];
+    const pgUrl = db.url ?? env.DATABASE_URL;
+    const pages = [{ minute: 0, requests: 0, pages: await pagesTouched(pgUrl) }];
     const rssTimer = setInterval(() => rssSamples.push(rss(server.child.pid)), 5_000);
     for (let minute = 1; minute <= MINUTES; minute++) {
       await sleep(started + minute * 60_000 - Date.now());
@@ -202,7 +187,8 @@ async function main() {
       // Where each request's CPU went: the server process, and the rest of the machine less the load generator
       // (the database, mostly).
       const cpuServer = (now.server - cpu.server) / requests;
-      const cpuDatabase = (now.busy - cpu.busy - (now.server - cpu.server) - (now.load - cpu.load)) / requests;
+      const cpuDatabase =
+        (now.busy - cpu.busy - (now.server - cpu.server) - (now.load - cpu.load)) / requests;
       const split = `server ${fmt(cpuServer, 2)} ms + database/other ${fmt(cpuDatabase, 2)} ms CPU per request`;
       cpu = now;
       const ready = await readiness(server.port);
@@ -221,6 +207,7 @@ async function main() {
       };
       rssSamples = [];
       rows.push(r);
+      if (pages[0].pages) pages.push({ minute, requests, pages: await pagesTouched(pgUrl) });
       log(
         `${String(minute).padStart(3)} min  ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  non-2xx ${r.failed}  ` +
           `${
@@ -250,8 +237,13 @@ async function main() {
       await sleep(200);
     }
     client.hook.close();
-    const tables = await largestTables(db.url ?? env.DATABASE_URL);
+    const tables = await largestTables(pgUrl);
     if (tables) log(`\nLargest tables at the end (what grew):\n${tables}`);
+    const reads = pagesPerRequest(pages, [2, Math.ceil(MINUTES / 2), MINUTES]);
+    if (reads)
+      log(
+        `\nBuffer pages touched per request, by table (what the database's work per request grew in):\n${reads}`,
+      );
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const section =
       `## Soak: ${MINUTES} minute${MINUTES === 1 ? '' : 's'} on ${db.label}\n\n` +
@@ -263,7 +255,11 @@ async function main() {
       `${verdict(rows, drain)}\n`;
     log(`\n${section}`);
     if (process.argv.includes('--record')) {
-      recordSection(join(root, 'docs/benchmarks.md'), `soak:${env.DATABASE_URL ? 'postgres' : 'embedded'}`, section);
+      recordSection(
+        join(root, 'docs/benchmarks.md'),
+        `soak:${env.DATABASE_URL ? 'postgres' : 'embedded'}`,
+        section,
+      );
       log('recorded in docs/benchmarks.md');
     }
   } finally {
