@@ -34,7 +34,9 @@ describe('npm start / npm ci / start:dev scripts', () => {
   it('npm start and npm ci build through the script that skips an unchanged tree; start:dev watches', () => {
     expect(pkg.scripts.prestart).toBe('node scripts/build-if-changed.mjs');
     expect(pkg.scripts.prepare).toMatch(/^node scripts\/build-if-changed\.mjs/);
-    expect(pkg.scripts.start).toBe('node dist/src/main.js');
+    // The old-generation cap bounds how far V8 lets garbage pile up between full collections (README "Memory").
+    expect(pkg.scripts.start).toBe('node --max-old-space-size=1024 dist/src/main.js');
+    expect(pkg.scripts['start:prod']).toBe(pkg.scripts.start);
     expect(pkg.scripts['start:dev']).toBe('nest start --watch');
     const nest = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8'));
     expect(existsSync(join(root, 'dist', `${nest.entryFile}.js`))).toBe(true); // what `nest start` runs
