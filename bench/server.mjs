@@ -102,10 +102,9 @@ export async function seedableDatabase(embedded) {
 const withoutUnset = (env) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 
 /** The node flags of `npm start` (package.json), so a bench measures the server as users run it. */
-export const startNodeArgs = () =>
-  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    .scripts.start.split(/\s+/)
-    .filter((a) => a.startsWith('--'));
+const START_NODE_ARGS = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((a) => a.startsWith('--'));
 
 /**
  * Starts the built server with `env` over the process environment and `npm start`'s node flags (then `nodeArgs`,
@@ -113,7 +112,7 @@ export const startNodeArgs = () =>
  */
 export async function startServer(env, nodeArgs = []) {
   const main = join(root, 'dist/src/main.js');
-  nodeArgs = [...startNodeArgs(), ...nodeArgs];
+  nodeArgs = [...START_NODE_ARGS, ...nodeArgs];
   const port = await freePort();
   const out = join(tmpdir(), `leadhub-bench-server-${process.pid}-${port}.log`);
   const child = spawn('sh', ['-c', `exec "${process.execPath}" ${nodeArgs.map((a) => `"${a}"`).join(' ')} "${main}" > "${out}" 2>&1`], {
