@@ -28,6 +28,8 @@ export class AppConfig {
   logFormat?: 'pretty' | 'json';
   appUrl?: string;
   queryTimeoutMs!: number;
+  /** /api/v1/health/ready answers `unavailable` when the database takes longer than this. */
+  readinessTimeoutMs!: number;
   bodyLimitBytes!: number;
   embeddedPgPort!: number;
   worker!: {
@@ -111,6 +113,7 @@ export function loadConfig(
     logFormat: parsed.LOG_FORMAT,
     appUrl: parsed.APP_URL?.replace(/\/+$/, ''),
     queryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
+    readinessTimeoutMs: parsed.READINESS_TIMEOUT_MS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     embeddedPgPort: parsed.EMBEDDED_PG_PORT,
     worker: {

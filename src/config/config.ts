@@ -104,6 +104,12 @@ export class Environment {
   @IsOptional()
   @toInt()
   @IsInt()
+  @Min(100)
+  READINESS_TIMEOUT_MS = 2_000;
+
+  @IsOptional()
+  @toInt()
+  @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 

@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { RedisState } from '../common/throttling/redis-window.storage';
 import { isoTimestamp } from '../common/time';
+import { AppConfig } from '../config/app-config';
 import { BacklogRepository } from '../metrics/backlog.repository';
 import type { ReadinessBacklog, ReadinessResponse } from './dto/health.response';
 
 /** How long one readiness result is reused: a flood of probes costs one query a second, not one each. */
 export const READINESS_TTL_MS = 1_000;
-/** A database that takes longer than this to answer `SELECT 1` is not ready. */
-const PROBE_TIMEOUT_MS = 2_000;
 
 type StorageWithState = ThrottlerStorage & { state?: () => Promise<RedisState> };
 
@@ -18,6 +17,7 @@ export class ReadinessService {
 
   constructor(
     private readonly backlogs: BacklogRepository,
+    private readonly config: AppConfig,
     @InjectThrottlerStorage() private readonly storage: StorageWithState,
   ) {}
 
@@ -50,7 +50,8 @@ export class ReadinessService {
     const query = this.backlogs.workerBacklog();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('database probe timed out')), PROBE_TIMEOUT_MS);
+      // A database slower than this to answer is not ready (READINESS_TIMEOUT_MS).
+      timer = setTimeout(() => reject(new Error('database probe timed out')), this.config.readinessTimeoutMs);
     });
     try {
       const row = await Promise.race([query, timeout]);

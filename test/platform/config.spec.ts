@@ -19,6 +19,7 @@ describe('configuration (one typed object, loaded once)', () => {
       allowPrivateUrls: false,
       keyCacheTtlMs: 5000,
       queryTimeoutMs: 10_000,
+      readinessTimeoutMs: 2_000,
       worker: { enabled: true, pollMs: 1000, webhookBackoffMs: 30_000, webhookTimeoutMs: 10_000 },
       shutdownTimeoutMs: 15_000,
     });
@@ -43,6 +44,7 @@ describe('configuration (one typed object, loaded once)', () => {
       APP_URL: 'https://crm.example.com/',
       METRICS_TOKEN: 'a-long-metrics-token',
       SHUTDOWN_TIMEOUT_MS: '3000',
+      READINESS_TIMEOUT_MS: '800',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -52,6 +54,7 @@ describe('configuration (one typed object, loaded once)', () => {
       appUrl: 'https://crm.example.com',
       metricsToken: 'a-long-metrics-token',
       shutdownTimeoutMs: 3000,
+      readinessTimeoutMs: 800,
     });
     expect(c.worker).toMatchObject({ enabled: false, pollMs: 250, eventRetentionHours: 24 });
     expect(loadConfig({}).worker.eventRetentionHours).toBe(168);
