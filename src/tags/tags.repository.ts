@@ -17,6 +17,9 @@ const SORT_COLUMNS = {
   leads_count: 'leads_count',
 } as const;
 
+/** A tag's leads, from the counts triggers keep (migration TagLeadCounts): a few rows, however many leads. */
+const LEADS_COUNT = `(SELECT coalesce(sum(c.n), 0)::int FROM tag_lead_counts c WHERE c.tag_id = t.id)`;
+
 export type TagRow = Tag & { leadsCount: number };
 
 /** `tags`, with how many leads carry each. */
@@ -41,7 +44,7 @@ export class TagsRepository extends TxRepository {
       params,
     );
     const rows = await this.tx.query(
-      `SELECT t.*, (SELECT count(*)::int FROM lead_tags lt WHERE lt.tag_id = t.id) AS leads_count
+      `SELECT t.*, ${LEADS_COUNT} AS leads_count
          FROM tags t WHERE ${where}
         ORDER BY ${SORT_COLUMNS[q.sort]} ${dir}, t.id ${dir}
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -71,9 +74,7 @@ export class TagsRepository extends TxRepository {
   }
 
   async leadsCount(tagId: number): Promise<number> {
-    const [{ n }] = await this.tx.query('SELECT count(*)::int AS n FROM lead_tags WHERE tag_id = $1', [
-      tagId,
-    ]);
+    const [{ n }] = await this.tx.query(`SELECT ${LEADS_COUNT} AS n FROM tags t WHERE t.id = $1`, [tagId]);
     return n;
   }
 }

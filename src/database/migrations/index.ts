@@ -19,6 +19,7 @@ import { LeadListTotals1764002000200 } from './1764002000200-LeadListTotals';
 import { LeadSearchFragments1764002100000 } from './1764002100000-LeadSearchFragments';
 import { LeadListChanges1764002200000 } from './1764002200000-LeadListChanges';
 import { WebhookDeliveryLanes1764002300000 } from './1764002300000-WebhookDeliveryLanes';
+import { TagLeadCounts1764002400000 } from './1764002400000-TagLeadCounts';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   LeadSearchFragments1764002100000,
   LeadListChanges1764002200000,
   WebhookDeliveryLanes1764002300000,
+  TagLeadCounts1764002400000,
 ];
