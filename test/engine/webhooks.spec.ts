@@ -116,23 +116,29 @@ describe('automation engine: webhooks', () => {
   });
 
   it('gives up after the last attempt and fails the run', async () => {
-    receiver.respond('/down', 502);
-    const automation = await a.automation({
-      trigger: { type: 'lead.created' },
-      actions: [{ type: 'send_webhook', url: receiver.url('/down') }],
+    // 8 attempts; delays 20 ms × (1, 4, 20, 60, 120, 360, 1440) ≈ 40 s in all would be too slow: an app of its own
+    // with 1 ms instead (≈ 2 s). Moving next_attempt_at by hand would also move a lease in flight: a 9th attempt.
+    const config = engineTestConfig();
+    const fast = await TestApp.start({
+      config: { ...config, worker: { ...config.worker!, webhookBackoffMs: 1 } },
     });
-    await a.lead({ first_name: 'Down' });
-    // 8 attempts; delays 20 ms × (1, 4, 20, 60, 120, 360, 1440) ≈ 40 s in all would be too slow: shorten them.
-    await t.sql(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE status = 'pending'`);
-    const [run] = await waitFor(
-      async () => {
-        await t.sql(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE status = 'pending'`);
-        return a.runs(automation.id);
-      },
-      (r) => r[0]?.status === 'failed',
-      30_000,
-    );
-    expect(run.error).toContain('after 8 attempt(s)');
-    expect(receiver.at('/down')).toHaveLength(8);
+    try {
+      const f = api(fast, await (await fast.workspace('hooks-down')).key());
+      receiver.respond('/down', 502);
+      const automation = await f.automation({
+        trigger: { type: 'lead.created' },
+        actions: [{ type: 'send_webhook', url: receiver.url('/down') }],
+      });
+      await f.lead({ first_name: 'Down' });
+      const [run] = await waitFor(
+        () => f.runs(automation.id),
+        (r) => r[0]?.status === 'failed',
+        30_000,
+      );
+      expect(run.error).toContain('after 8 attempt(s)');
+      expect(receiver.at('/down')).toHaveLength(8);
+    } finally {
+      await fast.close();
+    }
   });
 });
