@@ -244,30 +244,36 @@ describe('leads: exact totals and search pages', () => {
       expect(await total(k, 'source=moved')).toBe(0);
     });
 
-    it('changes older than two minutes are removed by later writes, which raise the horizon past them', async () => {
+    it('changes below a mark noted two minutes ago are removed by later writes, which raise the horizon to it', async () => {
       const w = await t.workspace('totals-upkeep');
       const k = await w.key(['*']);
       expect((await t.post('/api/v1/leads', { first_name: 'Old' }, { key: k })).status).toBe(201);
       expect(await total(k, 'source=upkeep')).toBe(0);
-      await t.sql(`UPDATE lead_changes SET at = now() - interval '3 minutes' WHERE workspace_id = $1`, [
-        w.id,
-      ]);
+      // As if an upkeep had noted the transaction id after that change three minutes ago.
+      const [{ mark }] = await t.sql<{ mark: string }>(
+        `INSERT INTO lead_changes_horizon (workspace_id, mark, mark_at)
+         VALUES ($1, pg_current_xact_id(), now() - interval '3 minutes')
+         ON CONFLICT (workspace_id) DO UPDATE SET mark = EXCLUDED.mark, mark_at = EXCLUDED.mark_at
+         RETURNING mark::text`,
+        [w.id],
+      );
       // 1 in 64 statements keeps the log: 600 statements miss it with a probability below 1e-4.
       await t.sql(
         `DO $$ BEGIN FOR i IN 1..600 LOOP
            INSERT INTO leads (workspace_id, first_name, source) VALUES (${Number(w.id)}, 'U' || i, 'upkeep');
          END LOOP; END $$`,
       );
-      const [log] = await t.sql<{ old: number; n: number; horizon: string | null; newest_old: string }>(
-        `SELECT count(*) FILTER (WHERE at < now() - interval '2 minutes')::int AS old, count(*)::int AS n,
-                (SELECT horizon::text FROM lead_changes_horizon WHERE workspace_id = $1) AS horizon
-           FROM lead_changes WHERE workspace_id = $1`,
-        [w.id],
+      const [log] = await t.sql<{ below: number; n: number; horizon: string; mark: string; fresh: boolean }>(
+        `SELECT count(*) FILTER (WHERE x.xid < $2::xid8)::int AS below, count(x.xid)::int AS n,
+                h.horizon::text AS horizon, h.mark::text AS mark, h.mark_at > now() - interval '1 minute' AS fresh
+           FROM lead_changes_horizon h LEFT JOIN lead_changes x ON x.workspace_id = h.workspace_id
+          WHERE h.workspace_id = $1 GROUP BY h.workspace_id`,
+        [w.id, mark],
       );
-      expect(log.old).toBe(0);
-      expect(log.n).toBeLessThanOrEqual(600);
-      expect(log.horizon).not.toBeNull();
-      expect(await total(k, 'source=upkeep')).toBe(600); // carried or recounted, exact either way
+      // The old change is gone, the 600 new ones (above the mark) are kept, and a new mark is noted.
+      expect(log).toEqual({ below: 0, n: 600, horizon: mark, mark: expect.any(String), fresh: true });
+      expect(BigInt(log.mark)).toBeGreaterThan(BigInt(mark));
+      expect(await total(k, 'source=upkeep')).toBe(600); // recounted (its total is below the horizon): exact
     });
   });
 });

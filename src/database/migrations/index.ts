@@ -20,6 +20,7 @@ import { LeadSearchFragments1764002100000 } from './1764002100000-LeadSearchFrag
 import { LeadListChanges1764002200000 } from './1764002200000-LeadListChanges';
 import { WebhookDeliveryLanes1764002300000 } from './1764002300000-WebhookDeliveryLanes';
 import { TagLeadCounts1764002400000 } from './1764002400000-TagLeadCounts';
+import { LeadChangesUpkeepByXid1764002500000 } from './1764002500000-LeadChangesUpkeepByXid';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   LeadListChanges1764002200000,
   WebhookDeliveryLanes1764002300000,
   TagLeadCounts1764002400000,
+  LeadChangesUpkeepByXid1764002500000,
 ];
