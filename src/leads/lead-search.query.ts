@@ -178,11 +178,8 @@ function totalCtes(
   return `h AS (SELECT coalesce((SELECT horizon FROM lead_changes_horizon WHERE workspace_id = $1), '0'::xid8) AS horizon),
           hit AS (SELECT t.total, t.snap FROM lead_list_totals t, h
                    WHERE t.workspace_id = $1 AND t.key = ${key} AND pg_snapshot_xmin(t.snap) >= h.horizon),
-          -- The changes this statement sees that the kept total's snapshot did not.
-          ch AS (SELECT x.before, x.after FROM hit, lead_changes x
-                  WHERE x.workspace_id = $1 AND x.xid >= pg_snapshot_xmin(hit.snap)
-                    AND NOT pg_visible_in_snapshot(x.xid, hit.snap)
-                  LIMIT ${CARRIED_CHANGES + 1}),
+          -- The changes this statement sees that the kept total's snapshot did not (migration LeadChangesSince).
+          ch AS (SELECT x.before, x.after FROM hit, lead_changes_since($1, hit.snap, ${CARRIED_CHANGES + 1}) x),
           d AS (SELECT count(*) AS n, coalesce(sum(${matching('ch.after')} - ${matching('ch.before')}), 0)::int AS delta
                   FROM ch),
           carried AS (SELECT hit.total + d.delta AS total FROM hit, d WHERE d.n <= ${CARRIED_CHANGES}),

@@ -21,6 +21,7 @@ import { LeadListChanges1764002200000 } from './1764002200000-LeadListChanges';
 import { WebhookDeliveryLanes1764002300000 } from './1764002300000-WebhookDeliveryLanes';
 import { TagLeadCounts1764002400000 } from './1764002400000-TagLeadCounts';
 import { LeadChangesUpkeepByXid1764002500000 } from './1764002500000-LeadChangesUpkeepByXid';
+import { LeadChangesSince1764002500100 } from './1764002500100-LeadChangesSince';
 
 /** Every migration, in order; listed explicitly so the build, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   WebhookDeliveryLanes1764002300000,
   TagLeadCounts1764002400000,
   LeadChangesUpkeepByXid1764002500000,
+  LeadChangesSince1764002500100,
 ];
