@@ -20,16 +20,17 @@ export class TagLeadCounts1764002400000 implements MigrationInterface {
         "n" bigint NOT NULL DEFAULT 0,
         PRIMARY KEY ("tag_id", "shard")
       )`);
-    for (const [op, table, sign] of [
-      ['insert', 'new_rows', '+'],
-      ['delete', 'old_rows', '-'],
+    // An inserted row's tag exists (foreign key); a deleted row's may be going with it (the cascade).
+    for (const [op, table, sign, kept] of [
+      ['insert', 'new_rows', '+', 'true'],
+      ['delete', 'old_rows', '-', `EXISTS (SELECT 1 FROM "tags" t WHERE t."id" = r."tag_id")`],
     ]) {
       await q.query(`
         CREATE FUNCTION "lead_tags_count_${op}"() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           INSERT INTO "tag_lead_counts" ("tag_id", "shard", "n")
           SELECT r."tag_id", pg_backend_pid() % 16, ${sign}count(*) FROM ${table} r
-           WHERE EXISTS (SELECT 1 FROM "tags" t WHERE t."id" = r."tag_id")
+           WHERE ${kept}
            GROUP BY r."tag_id" ORDER BY r."tag_id"
           ON CONFLICT ("tag_id", "shard") DO UPDATE SET "n" = "tag_lead_counts"."n" + EXCLUDED."n";
           RETURN NULL;
